@@ -1,0 +1,66 @@
+"""Fixtures shared by the whole suite: the people who use the site, and its data."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+# Every type of public page, by a name and one URL of that type. Guard tests,
+# HTML validation and the browser's accessibility checks all walk this list.
+PUBLIC_PAGES = {
+    "home": "/",
+    "privacy": "/privacy/",
+    "accessibility": "/accessibility/",
+    "terms": "/terms/",
+    "not_found": "/no-such-page/",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The cache outlives a test's database transaction; never let one test's
+    # cached rows leak into the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_data(db):
+    call_command("load_demo_data", verbosity=0)
+
+
+@pytest.fixture
+def center(demo_data):
+    from content.models import CenterProfile
+
+    return CenterProfile.objects.get()
+
+
+def _staff_user(django_user_model, username, group_name=None, **extra):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username=username, password="correct horse battery staple", is_staff=True, **extra
+    )
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from content.roles import CONTENT_EDITORS
+
+    return _staff_user(django_user_model, "edith-editor", CONTENT_EDITORS)
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    from content.roles import MEDICAL_REVIEWERS
+
+    return _staff_user(django_user_model, "rhea-reviewer", MEDICAL_REVIEWERS)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return _staff_user(django_user_model, "sam-superuser", is_superuser=True)

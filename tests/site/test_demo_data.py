@@ -1,0 +1,69 @@
+"""Demo data loads idempotently, and demo staff exist only in local demo mode."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from content.models import CenterProfile, SitePage
+
+
+def _snapshot():
+    return (
+        list(CenterProfile.objects.values()),
+        list(SitePage.objects.order_by("pk").values()),
+    )
+
+
+def test_loading_twice_changes_nothing(db):
+    call_command("load_demo_data", verbosity=0)
+    first = _snapshot()
+    call_command("load_demo_data", verbosity=0)
+    assert _snapshot() == first
+    assert SitePage.objects.count() == 3
+    assert CenterProfile.objects.count() == 1
+
+
+def test_loading_again_keeps_an_edit_made_in_the_admin(db):
+    call_command("load_demo_data", verbosity=0)
+    CenterProfile.objects.update(name="Our Own Center")
+    call_command("load_demo_data", verbosity=0)
+    assert CenterProfile.objects.get().name == "Our Own Center"
+
+
+def test_demo_center_uses_a_number_reserved_for_fiction(center):
+    assert center.main_phone[5:9] == "5550"
+    assert 100 <= int(center.main_phone[-4:]) <= 199
+    assert center.is_demo is True
+
+
+def test_demo_staff_are_refused_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only created with DEBUG=true"):
+        call_command("create_demo_staff")
+    assert not User.objects.filter(username__startswith="demo-").exists()
+
+
+def test_demo_staff_get_one_account_per_role_and_a_working_password(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("create_demo_staff")
+    out = capsys.readouterr().out
+    password = out.split("password: ")[1].split()[0]
+    roles = {
+        "demo-editor": "Content editors",
+        "demo-reviewer": "Medical reviewers",
+        "demo-admissions": "Admissions coordinators",
+    }
+    for username, group in roles.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None and user.is_staff and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+
+
+def test_demo_staff_twice_keeps_the_password(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("create_demo_staff")
+    password = capsys.readouterr().out.split("password: ")[1].split()[0]
+    call_command("create_demo_staff")
+    assert "password unchanged" in capsys.readouterr().out
+    assert authenticate(username="demo-editor", password=password) is not None
