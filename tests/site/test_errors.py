@@ -1,6 +1,7 @@
 """Error pages are friendly, keep the ways to get help, and never show a traceback."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
@@ -65,3 +66,19 @@ def test_500_page_renders_with_an_empty_cache(client, center, exploding_site):
     response = client.get("/explode/")
     assert response.status_code == 500
     assert "1-800-662-4357" in response.content.decode()
+
+
+def _forbidden(request):
+    raise PermissionDenied
+
+
+urlpatterns.append(path("forbidden/", _forbidden, name="forbidden"))
+
+
+def test_403_page_is_friendly_and_keeps_the_phone(client, center, exploding_site):
+    response = client.get("/forbidden/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This page is not available to you" in html
+    assert "(614) 555-0142" in html
+    assert "1-800-662-4357" in html
