@@ -12,9 +12,22 @@ _EDITING = [
     "content.change_sitepage",
 ]
 
+_EDITING += [
+    f"content.{action}_{model}"
+    for model in ("article", "topic", "person", "citation")
+    for action in ("view", "add", "change")
+]
+_EDITING += [
+    "content.delete_citation",
+    "content.view_review",
+    "content.view_historicalarticle",
+]
+
 ROLES = {
+    # Write and edit; cannot approve, so cannot publish.
     CONTENT_EDITORS: _EDITING,
-    MEDICAL_REVIEWERS: _EDITING,
+    # Everything editors do, plus approval (content.services.article_approve).
+    MEDICAL_REVIEWERS: [*_EDITING, "content.approve_article"],
 }
 
 
