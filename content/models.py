@@ -364,9 +364,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("article_detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.body_html, self.toc = render_article_body(self.body)
         self.help_html = render_markdown(self.when_to_get_help)
@@ -381,6 +378,9 @@ class Article(models.Model):
                 *update_fields, "body_html", "help_html", "toc", "next_review_due", "updated_at"
             }  # fmt: skip
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("article_detail", args=[self.slug])
 
     def is_published(self, now=None):
         now = now or timezone.now()

@@ -3,7 +3,7 @@
 import math
 import re
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n\s*\n|\n\s*[-*\d]")
 WORDS_PER_MINUTE = 200
 
@@ -30,7 +30,7 @@ def _markdown_to_text(markdown_text):
 
 
 def count_syllables(word):
-    word = word.lower().strip("'’-")
+    word = word.lower().strip("'\u2019-")
     if len(word) <= 3:
         return 1
     word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
