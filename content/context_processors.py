@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from content.models import CenterProfile
 
 
-def _center_for(request):
+def center_for_request(request):
     # Once per request at most, however many templates ask for it.
     if not hasattr(request, "_center_profile"):
         request._center_profile = CenterProfile.objects.get_cached()
@@ -14,6 +14,6 @@ def _center_for(request):
 def site(request):
     """The center's profile and the public origin, for every template."""
     return {
-        "center": SimpleLazyObject(lambda: _center_for(request)),
+        "center": SimpleLazyObject(lambda: center_for_request(request)),
         "site_url": settings.SITE_URL,
     }

@@ -11,6 +11,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghij
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client speaks plain HTTP; HTTPS behaviour is tested with secure=True.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SITE_URL", "https://wellness.example")
 # Playwright's synchronous API keeps an event loop in the test thread, which
 # Django would otherwise take for async code and refuse database access.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
