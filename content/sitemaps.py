@@ -38,9 +38,8 @@ class PersonSitemap(SiteUrlSitemap):
 
 class PageSitemap(SiteUrlSitemap):
     def items(self):
-        return ["home", "article_list", "topic_list", "person_list"] + list(
-            SitePage.objects.values_list("kind", flat=True)
-        )
+        kinds = SitePage.objects.values_list("kind", flat=True)
+        return ["home", "article_list", "topic_list", "person_list", *kinds]
 
     def location(self, name):
         return reverse(name)
