@@ -79,12 +79,12 @@ def link_citations(html):
     The first reference to a citation gets the id ``ref-N``, which the
     citation list links back to.
     """
-    seen = set()
+    uses = {}
 
     def replace(match):
         number = int(match.group(1))
-        ref_id = f"ref-{number}" if number not in seen else f"ref-{number}-{len(seen)}"
-        seen.add(number)
+        uses[number] = uses.get(number, 0) + 1
+        ref_id = f"ref-{number}" if uses[number] == 1 else f"ref-{number}-{uses[number]}"
         return (
             f'<sup class="citation-ref"><a id="{ref_id}" href="#cite-{number}">'
             f'[{number}]<span class="visually-hidden"> (citation {number})</span></a></sup>'

@@ -8,9 +8,19 @@ from django.core.management import call_command
 # HTML validation and the browser's accessibility checks all walk this list.
 PUBLIC_PAGES = {
     "home": "/",
+    "article": "/articles/heroin-withdrawal-symptoms-and-timeline/",
+    "article_overdue": "/articles/inpatient-treatment-what-to-expect/",
+    "article_list": "/articles/",
+    "topic": "/topics/withdrawal/",
+    "topic_list": "/topics/",
+    "person": "/people/odalys-brambleworth/",
+    "person_list": "/people/",
+    "search": "/search/?q=withdrawal",
+    "search_empty": "/search/",
     "privacy": "/privacy/",
     "accessibility": "/accessibility/",
     "terms": "/terms/",
+    "editorial_policy": "/editorial-policy/",
     "not_found": "/no-such-page/",
 }
 

@@ -59,3 +59,9 @@ def test_article_html_is_rendered_when_saved(make_article):
     article.save()
     article.refresh_from_db()
     assert article.body_html == '<h2 id="section-changed">Changed</h2>'
+
+
+def test_repeated_references_get_unique_ids_and_the_first_is_the_back_link_target():
+    html, _ = render_article_body("One.[^1] Two.[^2] Again.[^1] And again.[^1][^2]")
+    ids = [attrs["id"] for tag, attrs in Page(html).tags if tag == "a"]
+    assert ids == ["ref-1", "ref-2", "ref-1-2", "ref-1-3", "ref-2-2"]

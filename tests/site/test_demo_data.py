@@ -20,7 +20,7 @@ def test_loading_twice_changes_nothing(db):
     first = _snapshot()
     call_command("load_demo_data", verbosity=0)
     assert _snapshot() == first
-    assert SitePage.objects.count() == 3
+    assert SitePage.objects.count() == 4
     assert CenterProfile.objects.count() == 1
 
 
@@ -67,3 +67,21 @@ def test_demo_staff_twice_keeps_the_password(db, settings, capsys):
     call_command("create_demo_staff")
     assert "password unchanged" in capsys.readouterr().out
     assert authenticate(username="demo-editor", password=password) is not None
+
+
+def test_demo_articles_cover_every_state_and_pass_our_own_checks(db):
+    from content.models import Article
+    from content.readability import reading_grade, words_to_avoid
+
+    call_command("load_demo_data", verbosity=0)
+    articles = list(Article.objects.prefetch_related("citations"))
+    assert len(articles) >= 10
+    assert sum(a.is_published() for a in articles) >= 10
+    assert any(a.is_published() and a.is_review_overdue() for a in articles)
+    assert any(a.status == Article.Status.PUBLISHED and not a.is_published() for a in articles)
+    assert any(a.status == Article.Status.DRAFT for a in articles)
+    for article in articles:
+        assert len(article.citations.all()) >= 3, article.slug
+        assert reading_grade(article.body) <= 9, article.slug
+        text = " ".join([article.title, article.summary, article.body, article.when_to_get_help])
+        assert words_to_avoid(text) == [], article.slug
