@@ -36,11 +36,10 @@ def _reviewer_for(user):
 
 
 def article_submit_for_review(*, article, user):
-    if article.status not in (Article.Status.DRAFT, Article.Status.PUBLISHED):
-        raise WorkflowError(_("Only a draft or a published article can be sent for review."))
-    if article.status == Article.Status.DRAFT:
-        article.status = Article.Status.IN_REVIEW
-        article.save(update_fields=["status"])
+    if article.status != Article.Status.DRAFT:
+        raise WorkflowError(_("Only a draft can be sent for review."))
+    article.status = Article.Status.IN_REVIEW
+    article.save(update_fields=["status"])
     return article
 
 

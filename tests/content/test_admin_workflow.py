@@ -1,0 +1,597 @@
+"""The article admin: status changes only through the workflow, and review state at a glance."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from content.admin import ArticleAdmin
+from content.models import Article, Person, Review, add_months
+
+WORKFLOW_STEPS = ["submit", "approve", "archive", "draft"]
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:content_article_{name}", args=args)
+
+
+def change_form_data(article, **changes):
+    """What the article's change form posts, with ``changes`` applied."""
+    publish_at = timezone.localtime(article.publish_at) if article.publish_at else None
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "topics": [topic.pk for topic in article.topics.all()] if article.pk else [],
+        "body": article.body,
+        "when_to_get_help": article.when_to_get_help,
+        "author": article.author_id,
+        "reviewer": article.reviewer_id,
+        "publish_at_0": publish_at.date().isoformat() if publish_at else "",
+        "publish_at_1": publish_at.time().isoformat(timespec="seconds") if publish_at else "",
+        "review_interval_months": article.review_interval_months,
+        "change_note": article.change_note,
+        "meta_description": article.meta_description,
+        # Existing citations and reviews are left as they are.
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+        "reviews-TOTAL_FORMS": 0,
+        "reviews-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def draft(make_article):
+    return make_article(
+        title="Fentanyl test strips", slug="fentanyl-test-strips",
+        status=Article.Status.DRAFT, publish_at=None, last_reviewed=None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def in_review(make_article):
+    return make_article(
+        title="Naloxone at home", slug="naloxone-at-home",
+        status=Article.Status.IN_REVIEW, publish_at=None, last_reviewed=None,
+    )  # fmt: skip
+
+
+def overdue_article(make_article, **fields):
+    return make_article(last_reviewed=timezone.localdate() - timedelta(days=400), **fields)
+
+
+def due_soon_article(make_article, **fields):
+    # Reviewed a year ago, ten days from now: due in ten days.
+    last_reviewed = add_months(timezone.localdate() + timedelta(days=10), -12)
+    return make_article(last_reviewed=last_reviewed, **fields)
+
+
+# Nobody publishes through the form ------------------------------------------
+
+
+@pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
+def test_form_post_cannot_set_status_or_review_dates(request, client, draft, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    data = change_form_data(
+        draft,
+        title="Fentanyl test strips, updated",
+        status=Article.Status.PUBLISHED,
+        last_reviewed="2020-01-01",
+        next_review_due="2030-01-01",
+    )
+    response = client.post(admin_url("change", draft.pk), data)
+    assert response.status_code == 302, response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "Fentanyl test strips, updated"  # the save did happen
+    assert draft.status == Article.Status.DRAFT
+    assert draft.last_reviewed is None
+    assert draft.next_review_due is None
+    assert not Review.objects.exists()
+
+
+def test_editor_adding_an_article_gets_a_draft_whatever_is_posted(
+    client, editor, author, reviewer_person, topic
+):
+    client.force_login(editor)
+    unsaved = Article(
+        title="Alcohol withdrawal", slug="alcohol-withdrawal", summary="What to expect.",
+        body="Text.", author=author, reviewer=reviewer_person,
+    )  # fmt: skip
+    data = change_form_data(
+        unsaved, topics=[topic.pk], status=Article.Status.PUBLISHED, last_reviewed="2024-05-01"
+    )
+    response = client.post(admin_url("add"), data)
+    assert response.status_code == 302, response.content.decode()
+    article = Article.objects.get(slug="alcohol-withdrawal")
+    assert article.status == Article.Status.DRAFT
+    assert article.last_reviewed is None
+
+
+def test_restoring_a_published_revision_does_not_publish_again(client, reviewer, in_review):
+    client.force_login(reviewer)
+    client.post(admin_url("approve", in_review.pk))
+    published_revision = in_review.history.latest()
+    assert published_revision.status == Article.Status.PUBLISHED
+    client.post(admin_url("draft", in_review.pk))
+
+    response = client.post(
+        admin_url("simple_history", in_review.pk, published_revision.history_id),
+        change_form_data(published_revision.instance, title="Naloxone at home (restored)"),
+    )
+    assert response.status_code == 302, response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.title == "Naloxone at home (restored)"
+    assert in_review.status == Article.Status.DRAFT
+    assert Review.objects.count() == 1
+
+
+# Approval --------------------------------------------------------------------
+
+
+def test_editor_cannot_approve_through_the_approve_url(client, editor, in_review):
+    client.force_login(editor)
+    response = client.post(admin_url("approve", in_review.pk), {"change_note": "Sneaky."})
+    assert response.status_code == 302
+    assert response["Location"] == admin_url("change", in_review.pk)
+    assert "Only medical reviewers can approve articles." in messages_of(response)
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+    assert in_review.last_reviewed is None
+    assert not Review.objects.exists()
+
+
+def test_editor_cannot_approve_through_the_changelist_action(client, editor, in_review):
+    client.force_login(editor)
+    client.post(
+        admin_url("changelist"),
+        {"action": "approve_selected", "_selected_action": [in_review.pk]},
+    )
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+    assert not Review.objects.exists()
+
+
+def test_approve_action_relies_on_the_service_not_only_on_hiding_it(editor, in_review):
+    from django.contrib import admin
+
+    request = RequestFactory().post("/")
+    request.user = editor
+    request._messages = CookieStorage(request)
+    model_admin = ArticleAdmin(Article, admin.site)
+    model_admin.approve_selected(request, Article.objects.filter(pk=in_review.pk))
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+    assert not Review.objects.exists()
+    assert [str(m) for m in request._messages] == [
+        "“Naloxone at home”: Only medical reviewers can approve articles."
+    ]
+
+
+def test_approve_action_is_offered_to_reviewers_only(client, editor, reviewer, in_review):
+    client.force_login(editor)
+    assert "approve_selected" not in client.get(admin_url("changelist")).content.decode()
+    client.force_login(reviewer)
+    assert "approve_selected" in client.get(admin_url("changelist")).content.decode()
+
+
+def test_reviewer_approves_and_publishes(client, reviewer, reviewer_person, in_review):
+    client.force_login(reviewer)
+    response = client.post(
+        admin_url("approve", in_review.pk), {"change_note": "Checked the dosing advice."}
+    )
+    assert response.status_code == 302
+    assert "“Naloxone at home” was approved and published." in messages_of(response)
+    in_review.refresh_from_db()
+    today = timezone.localdate()
+    assert in_review.status == Article.Status.PUBLISHED
+    assert in_review.is_published()
+    assert in_review.last_reviewed == today
+    assert in_review.next_review_due == add_months(today, in_review.review_interval_months)
+    assert in_review.change_note == "Checked the dosing advice."
+    review = Review.objects.get(article=in_review)
+    assert review.approved_by == reviewer
+    assert review.reviewer == reviewer_person
+    assert review.change_note == "Checked the dosing advice."
+    assert review.revision == in_review.history.latest().history_id
+
+
+def test_approving_a_scheduled_article_says_when_it_appears(client, reviewer, make_article):
+    article = make_article(
+        title="Scheduled piece", status=Article.Status.IN_REVIEW, last_reviewed=None,
+        publish_at=timezone.now() + timedelta(days=3),
+    )  # fmt: skip
+    client.force_login(reviewer)
+    response = client.post(admin_url("approve", article.pk))
+    [message] = messages_of(response)
+    assert message.startswith("“Scheduled piece” was approved; it will be published on ")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert not article.is_published()
+
+
+def test_reviewer_with_an_expired_licence_cannot_approve(
+    client, reviewer, reviewer_person, in_review
+):
+    reviewer_person.licence_expires = timezone.localdate() - timedelta(days=1)
+    reviewer_person.save()
+    client.force_login(reviewer)
+    response = client.post(admin_url("approve", in_review.pk))
+    assert any("licence expired" in message for message in messages_of(response))
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+    assert not Review.objects.exists()
+
+
+def test_article_without_citations_cannot_be_approved(client, reviewer, make_article):
+    article = make_article(citations=0, status=Article.Status.IN_REVIEW, last_reviewed=None)
+    client.force_login(reviewer)
+    response = client.post(admin_url("approve", article.pk))
+    assert "An article needs at least one citation before it can be approved." in messages_of(
+        response
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert not Review.objects.exists()
+
+
+def test_approve_action_approves_each_and_reports_each_failure(
+    client, reviewer, in_review, make_article
+):
+    uncited = make_article(
+        title="Uncited & unready", citations=0, status=Article.Status.IN_REVIEW,
+        last_reviewed=None,
+    )  # fmt: skip
+    client.force_login(reviewer)
+    response = client.post(
+        admin_url("changelist"),
+        {"action": "approve_selected", "_selected_action": [in_review.pk, uncited.pk]},
+        follow=True,
+    )
+    in_review.refresh_from_db()
+    uncited.refresh_from_db()
+    assert in_review.status == Article.Status.PUBLISHED
+    assert uncited.status == Article.Status.IN_REVIEW
+    assert list(Review.objects.values_list("article", flat=True)) == [in_review.pk]
+    html = response.content.decode()
+    assert "1 article was approved and published." in html
+    assert (
+        "“Uncited &amp; unready”: An article needs at least one citation before it can be "
+        "approved." in html
+    )
+
+
+# The other workflow steps ------------------------------------------------------
+
+
+def test_editor_submits_a_draft_for_review(client, editor, draft):
+    client.force_login(editor)
+    response = client.post(admin_url("submit", draft.pk))
+    assert "“Fentanyl test strips” was sent for medical review." in messages_of(response)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.IN_REVIEW
+
+
+def test_submit_selected_action(client, editor, draft):
+    client.force_login(editor)
+    client.post(
+        admin_url("changelist"), {"action": "submit_selected", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.IN_REVIEW
+
+
+def test_editor_cannot_archive_or_unpublish(client, editor, published_article):
+    client.force_login(editor)
+    for step in ("archive", "draft"):
+        response = client.post(admin_url(step, published_article.pk))
+        assert response.status_code == 302
+    published_article.refresh_from_db()
+    assert published_article.status == Article.Status.PUBLISHED
+
+
+def test_reviewer_archives_and_returns_to_draft(client, reviewer, published_article):
+    client.force_login(reviewer)
+    client.post(admin_url("archive", published_article.pk))
+    published_article.refresh_from_db()
+    assert published_article.status == Article.Status.ARCHIVED
+    client.post(admin_url("draft", published_article.pk))
+    published_article.refresh_from_db()
+    assert published_article.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize("step", WORKFLOW_STEPS)
+def test_workflow_urls_refuse_get(client, reviewer, draft, step):
+    client.force_login(reviewer)
+    assert client.get(admin_url(step, draft.pk)).status_code == 405
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize("step", WORKFLOW_STEPS)
+def test_workflow_urls_need_a_csrf_token(reviewer, in_review, step):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    assert client.post(admin_url(step, in_review.pk)).status_code == 403
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+
+
+def test_workflow_urls_need_change_permission(client, django_user_model, draft):
+    viewer = django_user_model.objects.create_user(username="vera-viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(viewer)
+    assert client.post(admin_url("submit", draft.pk)).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_workflow_url_for_a_missing_article_is_404(client, reviewer, db):
+    client.force_login(reviewer)
+    assert client.post(admin_url("submit", 999999)).status_code == 404
+
+
+def test_workflow_urls_need_staff_login(client, draft):
+    response = client.post(admin_url("submit", draft.pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+# The change form ---------------------------------------------------------------
+
+
+def test_change_form_offers_approval_to_reviewers_only(client, editor, reviewer, in_review):
+    client.force_login(editor)
+    html = client.get(admin_url("change", in_review.pk)).content.decode()
+    assert admin_url("approve", in_review.pk) not in html
+    assert admin_url("draft", in_review.pk) in html
+    client.force_login(reviewer)
+    html = client.get(admin_url("change", in_review.pk)).content.decode()
+    assert f'action="{admin_url("approve", in_review.pk)}"' in html
+    assert 'name="change_note"' in html
+    assert "Approve and publish" in html
+
+
+def test_change_form_shows_status_read_only(client, editor, draft):
+    client.force_login(editor)
+    html = client.get(admin_url("change", draft.pk)).content.decode()
+    assert 'name="status"' not in html
+    assert 'name="last_reviewed"' not in html
+    assert f'action="{admin_url("submit", draft.pk)}"' in html
+
+
+def test_change_form_links_to_the_preview(client, editor, draft):
+    client.force_login(editor)
+    html = client.get(admin_url("change", draft.pk)).content.decode()
+    assert f'href="{reverse("article_preview", args=[draft.pk])}"' in html
+
+
+def test_view_on_site_only_for_published_articles(client, editor, draft, published_article):
+    client.force_login(editor)
+    assert "viewsitelink" not in client.get(admin_url("change", draft.pk)).content.decode()
+    html = client.get(admin_url("change", published_article.pk)).content.decode()
+    assert f'href="{published_article.get_absolute_url()}" class="viewsitelink"' in html
+
+
+def test_change_form_has_no_inline_script_or_style(client, reviewer, in_review):
+    client.force_login(reviewer)
+    html = client.get(admin_url("change", in_review.pk)).content.decode()
+    workflow = html[html.index('class="module aligned workflow"') :]
+    workflow = workflow[: workflow.index("</section>")]
+    assert "<script" not in workflow
+    assert "style=" not in workflow
+    assert "onclick" not in workflow
+
+
+def test_content_checks_show_a_flagged_word_and_a_stale_citation(client, editor, make_article):
+    article = make_article(
+        body="## Help\n\nAn addict can recover.[^1] See also.[^2]\n",
+        when_to_get_help="If a user stops breathing, call 911.",
+    )
+    citation = article.citations.get()
+    citation.title = "Old & <forgotten> source"
+    citation.last_checked = timezone.localdate() - timedelta(days=400)
+    citation.save()
+    client.force_login(editor)
+    html = client.get(admin_url("change", article.pk)).content.decode()
+    assert "<strong>“addict”</strong> in body" in html
+    assert "say “person with a substance use disorder” instead." in html
+    assert "<strong>“user”</strong> in when to get help now" in html
+    assert "<strong>Citation 1</strong> (“Old &amp; &lt;forgotten&gt; source”)" in html
+    assert "<forgotten>" not in html
+    assert "<strong>[^2]</strong> is in the body, but there is no citation 2." in html
+    assert "target 8 or lower" in html
+
+
+def test_content_checks_flag_a_reading_grade_above_target(client, editor, make_article):
+    article = make_article(
+        body="Pharmacological detoxification necessitates comprehensive multidisciplinary "
+        "supervision, individualised medication administration, and continuous "
+        "physiological monitoring throughout withdrawal.[^1]"
+    )
+    client.force_login(editor)
+    html = client.get(admin_url("change", article.pk)).content.decode()
+    assert "Too hard to read" in html
+
+
+def test_admin_escapes_markup_in_an_article_title(client, reviewer, make_article):
+    article = overdue_article(make_article, title="Pills & <script>alert(1)</script>")
+    client.force_login(reviewer)
+    for url in (
+        admin_url("changelist"),
+        admin_url("change", article.pk),
+        admin_url("reviews_due"),
+        admin_url("history", article.pk),
+    ):
+        html = client.get(url).content.decode()
+        assert "Pills &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+        assert "<script>alert(1)</script>" not in html, url
+
+
+def test_history_shows_who_changed_what(client, reviewer, in_review):
+    client.force_login(reviewer)
+    client.post(admin_url("approve", in_review.pk))
+    html = client.get(admin_url("history", in_review.pk)).content.decode()
+    assert "rhea-reviewer" in html
+    assert "published" in html
+
+
+# The changelist ----------------------------------------------------------------
+
+
+def test_changelist_filters_review_overdue(client, editor, make_article):
+    overdue = overdue_article(make_article, title="Overdue piece")
+    due_soon_article(make_article, title="Due-soon piece")
+    make_article(title="Fresh piece")
+    overdue_article(make_article, title="Archived piece", status=Article.Status.ARCHIVED)
+    client.force_login(editor)
+    response = client.get(admin_url("changelist"), {"review_overdue": "yes"})
+    assert list(response.context["cl"].result_list) == [overdue]
+
+
+def test_changelist_filters_review_due_in_30_days(client, editor, make_article):
+    overdue_article(make_article, title="Overdue piece")
+    due_soon = due_soon_article(make_article, title="Due-soon piece")
+    make_article(title="Fresh piece")
+    client.force_login(editor)
+    response = client.get(admin_url("changelist"), {"review_due_soon": "yes"})
+    assert list(response.context["cl"].result_list) == [due_soon]
+    assert "review due in 30 days" in response.content.decode()
+
+
+def test_changelist_shows_review_state(client, editor, make_article, draft):
+    overdue_article(make_article)
+    due_soon_article(make_article)
+    make_article()
+    client.force_login(editor)
+    html = client.get(admin_url("changelist")).content.decode()
+    for state in ("Overdue", "Due in 10 days", "OK", "Never reviewed"):
+        assert f'<td class="field-review">{state}</td>' in html, state
+
+
+def test_changelist_queries_do_not_grow_with_articles(
+    client, editor, make_article, django_assert_max_num_queries
+):
+    make_article()
+    client.force_login(editor)
+    client.get(admin_url("changelist"))  # session and content types warmed up
+    with django_assert_max_num_queries(10):
+        assert client.get(admin_url("changelist")).status_code == 200
+    for i in range(25):
+        make_article(author=Person.objects.create(name="A", slug=f"a-{i}", role="author"))
+    with django_assert_max_num_queries(10):
+        response = client.get(admin_url("changelist"))
+    assert len(response.context["cl"].result_list) == 26
+
+
+def test_changelist_searches_body(client, editor, make_article):
+    wanted = make_article(body="Buprenorphine starts when withdrawal begins.[^1]")
+    make_article()
+    client.force_login(editor)
+    response = client.get(admin_url("changelist"), {"q": "buprenorphine"})
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_changelist_links_to_reviews_due(client, editor, db):
+    client.force_login(editor)
+    html = client.get(admin_url("changelist")).content.decode()
+    assert f'href="{admin_url("reviews_due")}"' in html
+
+
+# Reviews due page --------------------------------------------------------------
+
+
+def test_reviews_due_page_lists_overdue_and_due_soon(client, reviewer, make_article):
+    overdue = overdue_article(make_article, title="Overdue piece")
+    due_soon = due_soon_article(make_article, title="Due-soon piece")
+    make_article(title="Fresh piece")
+    client.force_login(reviewer)
+    response = client.get(admin_url("reviews_due"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<a href="{admin_url("change", overdue.pk)}">Overdue piece</a>' in html
+    assert f'<a href="{admin_url("change", due_soon.pk)}">Due-soon piece</a>' in html
+    assert html.index("Overdue piece") < html.index("Due-soon piece")
+    assert "Fresh piece" not in html
+
+
+def test_reviews_due_page_says_when_nothing_is_due(client, editor, make_article):
+    make_article()
+    client.force_login(editor)
+    assert "No reviews due." in client.get(admin_url("reviews_due")).content.decode()
+
+
+def test_reviews_due_page_needs_view_permission(client, django_user_model, db):
+    staff = django_user_model.objects.create_user(username="no-perms", is_staff=True)
+    client.force_login(staff)
+    assert client.get(admin_url("reviews_due")).status_code == 403
+
+
+def test_reviews_due_page_needs_staff(client, django_user_model, db):
+    visitor = django_user_model.objects.create_user(username="visitor")
+    client.force_login(visitor)
+    response = client.get(admin_url("reviews_due"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+# Other models ------------------------------------------------------------------
+
+
+def test_reviews_are_read_only_even_for_a_superuser(client, superuser, reviewer, in_review):
+    client.force_login(reviewer)
+    client.post(admin_url("approve", in_review.pk))
+    review = Review.objects.get()
+    client.force_login(superuser)
+    assert client.get(reverse("admin:content_review_add")).status_code == 403
+    assert client.get(reverse("admin:content_review_delete", args=[review.pk])).status_code == 403
+    change_url = reverse("admin:content_review_change", args=[review.pk])
+    assert client.get(change_url).status_code == 200
+    assert client.post(change_url, {"change_note": "Rewritten."}).status_code == 403
+    review.refresh_from_db()
+    assert review.change_note == ""
+
+
+def test_reviewer_cannot_renew_their_own_licence(client, reviewer, reviewer_person):
+    expired = timezone.localdate() - timedelta(days=1)
+    reviewer_person.licence_expires = expired
+    reviewer_person.save()
+    client.force_login(reviewer)
+    url = reverse("admin:content_person_change", args=[reviewer_person.pk])
+    response = client.post(
+        url,
+        {
+            "name": reviewer_person.name,
+            "slug": reviewer_person.slug,
+            "role": reviewer_person.role,
+            "credentials": "MD",
+            "licence_type": "Physician (MD)",
+            "licence_state": "OH",
+            "licence_expires": "2099-01-01",
+            "user": reviewer.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    reviewer_person.refresh_from_db()
+    assert reviewer_person.licence_expires == expired
+    assert reviewer_person.user == reviewer
+
+
+def test_topic_and_person_forms_load(client, editor, topic, author):
+    client.force_login(editor)
+    assert client.get(reverse("admin:content_topic_add")).status_code == 200
+    assert client.get(reverse("admin:content_topic_change", args=[topic.pk])).status_code == 200
+    html = client.get(reverse("admin:content_person_change", args=[author.pk])).content.decode()
+    assert "Licence and approval" in html
