@@ -51,7 +51,7 @@ def article_list(request):
 
 
 def _article_for_page(queryset, **lookup):
-    related = Article.objects.published().only("title", "slug", "summary")
+    related = Article.objects.published().for_listing()
     return get_object_or_404(
         queryset.select_related("author", "reviewer").prefetch_related(
             "topics", "citations", Prefetch("related", queryset=related)
@@ -115,7 +115,7 @@ def person_list(request):
 @require_GET
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    published = Article.objects.published().only("title", "slug", "summary")
+    published = Article.objects.published().for_listing()
     return render(
         request,
         "content/person_detail.html",
