@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "content",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,22 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Intake (call-back and contact requests) --------------------------------
+
+# Staff addresses told that a request arrived (no personal data in the email).
+INTAKE_NOTIFY_EMAILS = env_list("INTAKE_NOTIFY_EMAILS")
+# Closed requests older than this are deleted by manage.py purge_intake_requests.
+INTAKE_RETENTION_DAYS = env_int("INTAKE_RETENTION_DAYS", 90)
+# How many proxies in front of the app append to X-Forwarded-For; the client
+# address is read from there (wellness_site.clientip), never from the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Submissions allowed per window, per client address and per phone number.
+INTAKE_RATE_LIMIT_PER_IP = env_int("INTAKE_RATE_LIMIT_PER_IP", 10)
+INTAKE_RATE_LIMIT_PER_PHONE = env_int("INTAKE_RATE_LIMIT_PER_PHONE", 3)
+INTAKE_RATE_LIMIT_WINDOW = env_int("INTAKE_RATE_LIMIT_WINDOW", 3600)
+# Forms sent sooner than this many seconds after being shown are not a person.
+INTAKE_MIN_FILL_SECONDS = env_int("INTAKE_MIN_FILL_SECONDS", 3)
 
 # --- Security headers and cookies -------------------------------------------
 

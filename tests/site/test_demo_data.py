@@ -52,7 +52,7 @@ def test_demo_staff_get_one_account_per_role_and_a_working_password(db, settings
     roles = {
         "demo-editor": "Content editors",
         "demo-reviewer": "Medical reviewers",
-        "demo-admissions": "Admissions coordinators",
+        "demo-admissions": "Admissions",
     }
     for username, group in roles.items():
         user = authenticate(username=username, password=password)

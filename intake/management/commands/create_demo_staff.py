@@ -1,7 +1,8 @@
 """Create one staff account per role for trying the admin locally.
 
 Refuses unless DEBUG is on: demo accounts with a printed password must never
-exist on a real site.
+exist on a real site. (It lives in intake because it knows every app's
+roles; content never imports intake.)
 """
 
 import secrets
@@ -11,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-# user name -> the group that gives that role its permissions.
 from content.roles import CONTENT_EDITORS, MEDICAL_REVIEWERS
+from intake.roles import ADMISSIONS
 
+# user name -> the group that gives that role its permissions.
 DEMO_STAFF = {
     "demo-editor": CONTENT_EDITORS,
     "demo-reviewer": MEDICAL_REVIEWERS,
-    "demo-admissions": "Admissions coordinators",
+    "demo-admissions": ADMISSIONS,
 }
 
 

@@ -1,0 +1,227 @@
+"""Call-back and contact requests, and what admissions staff do with them.
+
+Every row here says that someone is seeking treatment for substance use:
+treat it as protected health information. Nothing from these models goes
+into a URL, a log line, an email body or an error report.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wellness_site.phones import USPhoneField, format_us_phone
+
+# No 0/O or 1/I/L: staff read references aloud on the phone.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference():
+    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+
+
+class IntakeRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=IntakeRequest.Status.CLOSED)
+
+    def awaiting_notification(self):
+        return self.filter(notified_at__isnull=True)
+
+    def older_than(self, days, now=None):
+        now = now or timezone.now()
+        return self.filter(received_at__lt=now - timedelta(days=days))
+
+
+class IntakeRequest(models.Model):
+    """One call-back request or contact message, as the person sent it, plus its handling."""
+
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", _("Call-back request")
+        CONTACT = "contact", _("Contact message")
+
+    class WhoFor(models.TextChoices):
+        MYSELF = "myself", _("Myself")
+        LOVED_ONE = "loved_one", _("A loved one")
+        PROFESSIONAL = "professional", _("A professional referring someone")
+
+    class BestTime(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
+        ANY = "any", _("Any time")
+
+    class Subject(models.TextChoices):
+        ADMISSIONS = "admissions", _("A question about admission")
+        INSURANCE = "insurance", _("Insurance and payment")
+        FAMILY = "family", _("Family and visiting")
+        RECORDS = "records", _("Medical records")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ATTEMPTED = "attempted", _("Contact attempted")
+        CONTACTED = "contacted", _("Contacted")
+        ASSESSMENT = "assessment", _("Assessment scheduled")
+        ADMITTED = "admitted", _("Admitted")
+        CLOSED = "closed", _("Closed")
+
+    class CloseReason(models.TextChoices):
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+        REFERRED = "referred", _("Referred elsewhere")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        DUPLICATE = "duplicate", _("Duplicate")
+        SPAM = "spam", _("Spam")
+
+    # What the person sent: read-only to staff.
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    first_name = models.CharField(_("name"), max_length=60)
+    phone = USPhoneField(_("phone"), blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    who_for = models.CharField(_("help is for"), max_length=15, choices=WhoFor.choices, blank=True)
+    best_time = models.CharField(
+        _("best time to call"), max_length=10, choices=BestTime.choices, blank=True
+    )
+    voicemail_ok = models.BooleanField(_("voicemail OK"), null=True)
+    texts_ok = models.BooleanField(_("texts OK"), default=False)
+    subject = models.CharField(_("subject"), max_length=12, choices=Subject.choices, blank=True)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    source_path = models.CharField(
+        _("sent from page"), max_length=200, blank=True, help_text=_("A path on this site.")
+    )
+    form_token = models.UUIDField(
+        unique=True, editable=False, help_text=_("One per form shown: a resent form is ignored.")
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField(_("staff notified"), null=True, blank=True, editable=False)
+
+    # Handling, edited by admissions staff.
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    close_reason = models.CharField(
+        _("close reason"), max_length=12, choices=CloseReason.choices, blank=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_intake_requests",
+    )
+    notes = models.TextField(_("staff notes"), blank=True)
+    first_contact_at = models.DateTimeField(
+        _("first contact"), null=True, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="possible_duplicates",
+    )
+
+    objects = IntakeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        permissions = [("export_intakerequest", _("Can export requests as CSV"))]
+
+    def __str__(self):
+        # The reference only: this string appears in admin messages and logs.
+        return self.reference
+
+    @property
+    def phone_display(self):
+        return format_us_phone(self.phone)
+
+    @property
+    def age(self):
+        return timezone.now() - self.received_at
+
+    @property
+    def time_to_first_contact(self):
+        return self.first_contact_at - self.received_at if self.first_contact_at else None
+
+
+class ContactAttempt(models.Model):
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("Email")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached the person")
+        NO_ANSWER = "no_answer", _("No answer")
+        VOICEMAIL = "voicemail", _("Left a voicemail")
+        MESSAGE_SENT = "sent", _("Message sent")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
+
+    def __str__(self):
+        return f"{self.get_method_display()} — {self.get_outcome_display()}"
+
+    @property
+    def is_successful(self):
+        return self.outcome == self.Outcome.REACHED
+
+
+class AccessRecord(models.Model):
+    """Who opened or exported which request, and when. Holds no personal data."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    request = models.ForeignKey(
+        IntakeRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_records",
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=12,
+        blank=True,
+        help_text=_("Cleared when the request is purged."),
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.reference} {self.at:%Y-%m-%d %H:%M}"
