@@ -87,7 +87,7 @@ class IntakeRequest(models.Model):
     best_time = models.CharField(
         _("best time to call"), max_length=10, choices=BestTime.choices, blank=True
     )
-    voicemail_ok = models.BooleanField(_("voicemail OK"), null=True)
+    voicemail_ok = models.BooleanField(_("voicemail OK"), null=True, blank=True)
     texts_ok = models.BooleanField(_("texts OK"), default=False)
     subject = models.CharField(_("subject"), max_length=12, choices=Subject.choices, blank=True)
     message = models.TextField(_("message"), max_length=1000, blank=True)

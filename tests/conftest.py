@@ -21,7 +21,15 @@ PUBLIC_PAGES = {
     "accessibility": "/accessibility/",
     "terms": "/terms/",
     "editorial_policy": "/editorial-policy/",
+    "callback_thanks": "/call-back/thanks/",
+    "contact_thanks": "/contact/thanks/",
     "not_found": "/no-such-page/",
+}
+# Pages with a form: held to the same rules, except that they set the CSRF
+# cookie their form needs (and are never cached).
+FORM_PAGES = {
+    "callback": "/call-back/",
+    "contact": "/contact/",
 }
 
 

@@ -15,7 +15,7 @@ def _explode(request):
 
 urlpatterns = [
     path("explode/", _explode, name="explode"),
-    path("", include("content.urls")),
+    path("", include("wellness_site.urls")),
 ]
 handler500 = "wellness_site.views.server_error"
 

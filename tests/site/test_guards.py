@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import PUBLIC_PAGES
+from tests.conftest import FORM_PAGES, PUBLIC_PAGES
 from tests.html import Page
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
-OK_PAGES = {name: url for name, url in PUBLIC_PAGES.items() if name != "not_found"}
+ALL_PAGES = {**PUBLIC_PAGES, **FORM_PAGES}
+OK_PAGES = {name: url for name, url in ALL_PAGES.items() if name != "not_found"}
 
 
 def _is_other_host(url):
@@ -24,7 +25,7 @@ def test_public_page_answers_200(client, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+@pytest.mark.parametrize("url", ALL_PAGES.values(), ids=ALL_PAGES.keys())
 def test_public_page_has_one_h1_title_description_and_lang(client, url):
     page = Page(client.get(url).content.decode())
     assert len(page.find_all("h1")) == 1
@@ -35,7 +36,7 @@ def test_public_page_has_one_h1_title_description_and_lang(client, url):
     assert page.find_all("html")[0].get("lang") == "en"
 
 
-@pytest.mark.parametrize("url", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+@pytest.mark.parametrize("url", ALL_PAGES.values(), ids=ALL_PAGES.keys())
 def test_public_page_loads_nothing_from_another_host(client, url):
     page = Page(client.get(url).content.decode())
     loaded = [a.get("src", "") for a in page.find_all("script")]
@@ -58,7 +59,7 @@ def test_public_page_sets_no_cookie(client, url):
     assert "Cookie" not in response.get("Vary", "")
 
 
-@pytest.mark.parametrize("url", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+@pytest.mark.parametrize("url", ALL_PAGES.values(), ids=ALL_PAGES.keys())
 def test_every_page_shows_crisis_numbers_and_policy_links(client, url):
     html = client.get(url).content.decode()
     for needle in ('href="tel:911"', 'href="tel:988"', 'href="tel:+18006624357"'):

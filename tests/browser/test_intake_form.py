@@ -1,0 +1,73 @@
+"""A family fills in the call-back form in a real browser, with and without mistakes."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from intake.models import IntakeRequest
+from tests.browser.test_pages import WCAG_22_AA
+
+pytestmark = pytest.mark.browser
+
+
+def _axe_violations(page):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    return results.violations_count, results.generate_report()
+
+
+@pytest.fixture
+def quick_forms(settings):
+    # A person in a test types faster than the anti-robot minimum allows.
+    settings.INTAKE_MIN_FILL_SECONDS = 0
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_callback_form_has_no_axe_violations_empty_or_with_errors(
+    site, open_page, width, quick_forms
+):
+    page, errors = open_page(site + "/call-back/", width)
+    count, report = _axe_violations(page)
+    assert count == 0, report
+    page.get_by_role("button", name="Ask for a call back").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").is_visible()
+    count, report = _axe_violations(page)
+    assert count == 0, report
+    assert errors == []
+
+
+def test_a_family_member_asks_for_a_call_back(site, open_page, quick_forms):
+    page, errors = open_page(site + "/articles/heroin-withdrawal-symptoms-and-timeline/", 375)
+    page.get_by_role("link", name="Ask for a call back").last.click()
+    page.get_by_label("First name, or what we should call you").fill("Jordan")
+    page.get_by_label("Phone number").fill("(614) 555-0199")
+    page.get_by_label("A loved one").check()
+    page.get_by_label("Evening").check()
+    page.get_by_label("No, please do not").check()
+    page.get_by_role("button", name="Ask for a call back").click()
+    page.wait_for_url("**/call-back/thanks/")
+    assert page.get_by_role("heading", level=1).text_content() == (
+        "Thank you. We will call you back."
+    )
+    count, report = _axe_violations(page)
+    assert count == 0, report
+    saved = IntakeRequest.objects.get()
+    assert saved.phone == "+16145550199"
+    assert saved.source_path == "/articles/heroin-withdrawal-symptoms-and-timeline/"
+    # Reloading the thank-you page sends nothing again.
+    page.reload()
+    assert IntakeRequest.objects.count() == 1
+    assert errors == []
+
+
+def test_a_mistake_keeps_what_was_typed_and_the_summary_links_to_the_field(
+    site, open_page, quick_forms
+):
+    page, _ = open_page(site + "/call-back/", 1280)
+    page.get_by_label("First name, or what we should call you").fill("Jordan")
+    page.get_by_label("Phone number").fill("555")
+    page.get_by_role("button", name="Ask for a call back").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("First name, or what we should call you").input_value() == "Jordan"
+    page.locator(".error-summary a[href='#id_phone']").click()
+    assert page.evaluate("document.activeElement.id") == "id_phone"
+    assert IntakeRequest.objects.count() == 0
