@@ -120,11 +120,11 @@ def test_the_same_form_sent_twice_makes_one_request(client, center):
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"website": "https://spam.example"},
-        {"form_token": issue_form_token()},  # sent at once: faster than a person
-        {"form_token": issue_form_token(now=time.time() - 2 * 86400)},
-        {"form_token": "forged:token"},
-        {"form_token": ""},
+        lambda: {"website": "https://spam.example"},
+        lambda: {"form_token": issue_form_token()},  # sent at once: faster than a person
+        lambda: {"form_token": issue_form_token(now=time.time() - 2 * 86400)},
+        lambda: {"form_token": "forged:token"},
+        lambda: {"form_token": ""},
     ],
     ids=["honeypot", "too-fast", "too-old", "forged-token", "no-token"],
 )
@@ -132,7 +132,7 @@ def test_automated_posts_look_successful_but_save_and_send_nothing(
     client, center, overrides, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CALLBACK, callback_data(**overrides))
+        response = client.post(CALLBACK, callback_data(**overrides()))
     assert response.status_code == 303
     assert response["Location"] == "/call-back/thanks/"
     assert IntakeRequest.objects.count() == 0
