@@ -146,7 +146,6 @@ def search(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
         "Disallow: /preview/",
         "Disallow: /search/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",

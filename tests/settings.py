@@ -12,6 +12,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client speaks plain HTTP; HTTPS behaviour is tested with secure=True.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SITE_URL", "https://wellness.example")
+# Not the default, so that a hard-coded /admin/ anywhere shows up as a failure.
+os.environ.setdefault("ADMIN_URL", "office/")
 # Playwright's synchronous API keeps an event loop in the test thread, which
 # Django would otherwise take for async code and refuse database access.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

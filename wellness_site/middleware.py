@@ -1,10 +1,16 @@
 """Site-wide middleware."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
 LIVENESS_PATH = "/health/live/"
 READINESS_PATH = "/health/ready/"
+SESSION_LOGIN_AT = "_login_at"
+SESSION_SEEN_AT = "_seen_at"
 
 
 def _plain(text, status):
@@ -35,3 +41,75 @@ class HealthCheckMiddleware:
                 return _plain("database unavailable\n", 503)
             return _plain("ready\n", 200)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The security headers Django has no setting for.
+
+    Permissions-Policy switches off browser features no page uses;
+    Cross-Origin-Resource-Policy stops other sites embedding our responses.
+    Staff pages also tell search engines to keep out, without naming the
+    admin path in robots.txt for anyone to read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
+        if request.path.startswith(self.admin_prefix):
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+
+class StaffSessionMiddleware:
+    """End a signed-in session 30 minutes after its last request, or 8 hours after login.
+
+    The session cookie's own age is the 8 hours, but a cookie can be kept;
+    these limits are checked on the server, and logging out flushes the
+    session from the store. Visitors without a session cookie are not
+    touched (no session is read, so public pages stay cacheable).
+    """
+
+    # Refresh "last seen" at most once a minute, not on every request.
+    SEEN_GRANULARITY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request):
+        now = int(time.time())
+        session = request.session
+        login_at = session.get(SESSION_LOGIN_AT, now)
+        seen_at = session.get(SESSION_SEEN_AT, now)
+        if (
+            now - login_at > settings.SESSION_COOKIE_AGE
+            or now - seen_at > settings.STAFF_SESSION_IDLE_SECONDS
+        ):
+            logout(request)
+            return
+        if SESSION_LOGIN_AT not in session:
+            session[SESSION_LOGIN_AT] = login_at
+        if now - seen_at >= self.SEEN_GRANULARITY or SESSION_SEEN_AT not in session:
+            session[SESSION_SEEN_AT] = now
+
+
+def mark_session_start(sender, request, user, **kwargs):
+    """user_logged_in receiver: the clock for both limits starts at login."""
+    now = int(time.time())
+    request.session[SESSION_LOGIN_AT] = now
+    request.session[SESSION_SEEN_AT] = now

@@ -6,9 +6,12 @@ them: ``make run`` sets ``DEBUG=true`` and uses SQLite. With ``DEBUG`` off
 the site refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from wellness_site.env import env_bool, env_int, env_list, env_str, weak_secret_key_reason
@@ -45,8 +48,14 @@ SITE_URL = env_str(
     "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
 ).rstrip("/")
 
+# The admin lives at a path of the operator's choosing, so the login page is not
+# where every scanner on the internet looks first. Obscurity is not the
+# protection (two factors and lockout are); it just keeps the noise down.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The stock admin, with a site that requires a second factor (admin_site.py).
+    "wellness_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +66,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "wellness_site",
     "content",
     "intake",
 ]
@@ -66,6 +80,9 @@ MIDDLEWARE = [
     # HTTPS redirect (they probe by IP address, over plain HTTP).
     "wellness_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, so static files carry the same headers as pages.
+    "wellness_site.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,10 +90,16 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once a second factor was passed this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end when idle too long or too old, whatever the cookie says.
+    "wellness_site.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which staff member made each article revision.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wellness_site.urls"
@@ -124,6 +147,12 @@ CACHES = {
         "LOCATION": "wellness-site",
     }
 }
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses any login, right password or not, while the name or address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -211,31 +240,138 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages opened from ours cannot reach back into this window.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Cookies travel only over HTTPS and never to scripts.
+# Other sites cannot embed our responses (CORP; set in SecurityHeadersMiddleware).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features no page here uses are switched off for every page, so a
+# script that got in could not ask for the camera, the location and so on.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Content-Security-Policy (django-csp): everything from our own origin, nothing
+# inline, nothing from anywhere else. A script that got onto a page could not
+# run, and could not send what it read to another host. No page needs an
+# exception: the site and the admin use only external, same-origin files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Cookies travel only over HTTPS and never to scripts. The __Host- prefix makes
+# the browser refuse a cookie of that name unless it is Secure, set by this
+# exact host and for the whole site, so a sibling subdomain cannot plant one.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Staff accounts ----------------------------------------------------------
+
+# A second factor (an authenticator app, or a single-use backup code) is
+# required for every admin login whenever DEBUG is off.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# The name authenticator apps show beside the user name: the site's host.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", urlsplit(SITE_URL).hostname or "staff")
+# The admin never shows an enrolled device's secret or QR code again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff sessions: at most 8 hours from login, and 30 minutes without a request.
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_MAX_SECONDS", 8 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+
+# Lockout (django-axes): 5 failed logins lock that user name, and separately
+# that client address, for 15 minutes. The address is read exactly as for the
+# intake rate limits, so a forged X-Forwarded-For neither escapes nor aims a lock.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "wellness_site.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Failed logins are kept in the database (for superusers to see), not logged.
+AXES_VERBOSE = False
 
 SILENCED_SYSTEM_CHECKS = []
 if not SECURE_HSTS_PRELOAD:
     # security.W021 asks for HSTS preload; it is deliberately opt-in (above).
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# security.txt (RFC 9116): where to report a vulnerability, and until when that
+# address is promised to be read. Without SECURITY_TXT_EXPIRES the file says
+# 180 days from the day it is served.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT")
+SECURITY_TXT_EXPIRES = None
+if env_str("SECURITY_TXT_EXPIRES"):
+    try:
+        SECURITY_TXT_EXPIRES = datetime.fromisoformat(env_str("SECURITY_TXT_EXPIRES"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            "SECURITY_TXT_EXPIRES must be an ISO 8601 date, for example 2027-06-30."
+        ) from None
+
+# Error reports (what Django shows in DEBUG and would email to ADMINS) carry no
+# form values and no local variables: every POST here is intake or staff data.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "wellness_site.errors.PrivateExceptionReporterFilter"
+
+# Logs: one JSON object a line on stdout, for whatever collects them. Records
+# carry the path, never a query string, form value or client address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_query_strings": {"()": "wellness_site.logs.DropQueryStrings"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "wellness_site.logs.JsonFormatter"},
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["no_query_strings"],
+        },
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request errors are logged with the path only; Django's default email
         # of full error reports to ADMINS is off (it could carry form data).
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }

@@ -3,8 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from wellness_site import views
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("", include("intake.urls")),
     path("", include("content.urls")),
 ]

@@ -1,11 +1,15 @@
-"""Error views that need more care than Django's defaults."""
+"""Site-wide views: the 500 page and security.txt."""
 
 import logging
+from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from content.models import CENTER_CACHE_KEY
 
@@ -27,3 +31,24 @@ def server_error(request):
     return HttpResponseServerError(
         template.render({"center": center, "site_url": settings.SITE_URL})
     )
+
+
+@require_GET
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a vulnerability."""
+    host = urlsplit(settings.SITE_URL).hostname
+    contact = settings.SECURITY_CONTACT or f"mailto:security@{host}"
+    if settings.SECURITY_TXT_EXPIRES:
+        expires = settings.SECURITY_TXT_EXPIRES
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+    else:
+        today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        expires = today + timedelta(days=180)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

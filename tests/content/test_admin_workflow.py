@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from content.admin import ArticleAdmin
 from content.models import Article, Person, Review, add_months
+from tests.auth import sign_in
 
 WORKFLOW_STEPS = ["submit", "approve", "archive", "draft"]
 
@@ -82,7 +83,7 @@ def due_soon_article(make_article, **fields):
 
 @pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
 def test_form_post_cannot_set_status_or_review_dates(request, client, draft, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     data = change_form_data(
         draft,
         title="Fentanyl test strips, updated",
@@ -103,7 +104,7 @@ def test_form_post_cannot_set_status_or_review_dates(request, client, draft, use
 def test_editor_adding_an_article_gets_a_draft_whatever_is_posted(
     client, editor, author, reviewer_person, topic
 ):
-    client.force_login(editor)
+    sign_in(client, editor)
     unsaved = Article(
         title="Alcohol withdrawal", slug="alcohol-withdrawal", summary="What to expect.",
         body="Text.", author=author, reviewer=reviewer_person,
@@ -119,7 +120,7 @@ def test_editor_adding_an_article_gets_a_draft_whatever_is_posted(
 
 
 def test_restoring_a_published_revision_does_not_publish_again(client, reviewer, in_review):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     client.post(admin_url("approve", in_review.pk))
     published_revision = in_review.history.latest()
     assert published_revision.status == Article.Status.PUBLISHED
@@ -140,7 +141,7 @@ def test_restoring_a_published_revision_does_not_publish_again(client, reviewer,
 
 
 def test_editor_cannot_approve_through_the_approve_url(client, editor, in_review):
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.post(admin_url("approve", in_review.pk), {"change_note": "Sneaky."})
     assert response.status_code == 302
     assert response["Location"] == admin_url("change", in_review.pk)
@@ -152,7 +153,7 @@ def test_editor_cannot_approve_through_the_approve_url(client, editor, in_review
 
 
 def test_editor_cannot_approve_through_the_changelist_action(client, editor, in_review):
-    client.force_login(editor)
+    sign_in(client, editor)
     client.post(
         admin_url("changelist"),
         {"action": "approve_selected", "_selected_action": [in_review.pk]},
@@ -179,14 +180,14 @@ def test_approve_action_relies_on_the_service_not_only_on_hiding_it(editor, in_r
 
 
 def test_approve_action_is_offered_to_reviewers_only(client, editor, reviewer, in_review):
-    client.force_login(editor)
+    sign_in(client, editor)
     assert "approve_selected" not in client.get(admin_url("changelist")).content.decode()
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert "approve_selected" in client.get(admin_url("changelist")).content.decode()
 
 
 def test_reviewer_approves_and_publishes(client, reviewer, reviewer_person, in_review):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.post(
         admin_url("approve", in_review.pk), {"change_note": "Checked the dosing advice."}
     )
@@ -211,7 +212,7 @@ def test_approving_a_scheduled_article_says_when_it_appears(client, reviewer, ma
         title="Scheduled piece", status=Article.Status.IN_REVIEW, last_reviewed=None,
         publish_at=timezone.now() + timedelta(days=3),
     )  # fmt: skip
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.post(admin_url("approve", article.pk))
     [message] = messages_of(response)
     assert message.startswith("“Scheduled piece” was approved; it will be published on ")
@@ -225,7 +226,7 @@ def test_reviewer_with_an_expired_licence_cannot_approve(
 ):
     reviewer_person.licence_expires = timezone.localdate() - timedelta(days=1)
     reviewer_person.save()
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.post(admin_url("approve", in_review.pk))
     assert any("licence expired" in message for message in messages_of(response))
     in_review.refresh_from_db()
@@ -235,7 +236,7 @@ def test_reviewer_with_an_expired_licence_cannot_approve(
 
 def test_article_without_citations_cannot_be_approved(client, reviewer, make_article):
     article = make_article(citations=0, status=Article.Status.IN_REVIEW, last_reviewed=None)
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.post(admin_url("approve", article.pk))
     assert "An article needs at least one citation before it can be approved." in messages_of(
         response
@@ -252,7 +253,7 @@ def test_approve_action_approves_each_and_reports_each_failure(
         title="Uncited & unready", citations=0, status=Article.Status.IN_REVIEW,
         last_reviewed=None,
     )  # fmt: skip
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.post(
         admin_url("changelist"),
         {"action": "approve_selected", "_selected_action": [in_review.pk, uncited.pk]},
@@ -275,7 +276,7 @@ def test_approve_action_approves_each_and_reports_each_failure(
 
 
 def test_editor_submits_a_draft_for_review(client, editor, draft):
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.post(admin_url("submit", draft.pk))
     assert "“Fentanyl test strips” was sent for medical review." in messages_of(response)
     draft.refresh_from_db()
@@ -283,7 +284,7 @@ def test_editor_submits_a_draft_for_review(client, editor, draft):
 
 
 def test_submit_selected_action(client, editor, draft):
-    client.force_login(editor)
+    sign_in(client, editor)
     client.post(
         admin_url("changelist"), {"action": "submit_selected", "_selected_action": [draft.pk]}
     )
@@ -292,7 +293,7 @@ def test_submit_selected_action(client, editor, draft):
 
 
 def test_editor_cannot_archive_or_unpublish(client, editor, published_article):
-    client.force_login(editor)
+    sign_in(client, editor)
     for step in ("archive", "draft"):
         response = client.post(admin_url(step, published_article.pk))
         assert response.status_code == 302
@@ -301,7 +302,7 @@ def test_editor_cannot_archive_or_unpublish(client, editor, published_article):
 
 
 def test_reviewer_archives_and_returns_to_draft(client, reviewer, published_article):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     client.post(admin_url("archive", published_article.pk))
     published_article.refresh_from_db()
     assert published_article.status == Article.Status.ARCHIVED
@@ -312,7 +313,7 @@ def test_reviewer_archives_and_returns_to_draft(client, reviewer, published_arti
 
 @pytest.mark.parametrize("step", WORKFLOW_STEPS)
 def test_workflow_urls_refuse_get(client, reviewer, draft, step):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert client.get(admin_url(step, draft.pk)).status_code == 405
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
@@ -321,7 +322,7 @@ def test_workflow_urls_refuse_get(client, reviewer, draft, step):
 @pytest.mark.parametrize("step", WORKFLOW_STEPS)
 def test_workflow_urls_need_a_csrf_token(reviewer, in_review, step):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert client.post(admin_url(step, in_review.pk)).status_code == 403
     in_review.refresh_from_db()
     assert in_review.status == Article.Status.IN_REVIEW
@@ -330,14 +331,14 @@ def test_workflow_urls_need_a_csrf_token(reviewer, in_review, step):
 def test_workflow_urls_need_change_permission(client, django_user_model, draft):
     viewer = django_user_model.objects.create_user(username="vera-viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
-    client.force_login(viewer)
+    sign_in(client, viewer)
     assert client.post(admin_url("submit", draft.pk)).status_code == 403
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 
 
 def test_workflow_url_for_a_missing_article_is_404(client, reviewer, db):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert client.post(admin_url("submit", 999999)).status_code == 404
 
 
@@ -353,11 +354,11 @@ def test_workflow_urls_need_staff_login(client, draft):
 
 
 def test_change_form_offers_approval_to_reviewers_only(client, editor, reviewer, in_review):
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
     assert admin_url("approve", in_review.pk) not in html
     assert admin_url("draft", in_review.pk) in html
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
     assert f'action="{admin_url("approve", in_review.pk)}"' in html
     assert 'name="change_note"' in html
@@ -365,7 +366,7 @@ def test_change_form_offers_approval_to_reviewers_only(client, editor, reviewer,
 
 
 def test_change_form_shows_status_read_only(client, editor, draft):
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("change", draft.pk)).content.decode()
     assert 'name="status"' not in html
     assert 'name="last_reviewed"' not in html
@@ -373,20 +374,20 @@ def test_change_form_shows_status_read_only(client, editor, draft):
 
 
 def test_change_form_links_to_the_preview(client, editor, draft):
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("change", draft.pk)).content.decode()
     assert f'href="{reverse("article_preview", args=[draft.pk])}"' in html
 
 
 def test_view_on_site_only_for_published_articles(client, editor, draft, published_article):
-    client.force_login(editor)
+    sign_in(client, editor)
     assert "viewsitelink" not in client.get(admin_url("change", draft.pk)).content.decode()
     html = client.get(admin_url("change", published_article.pk)).content.decode()
     assert f'href="{published_article.get_absolute_url()}" class="viewsitelink"' in html
 
 
 def test_change_form_has_no_inline_script_or_style(client, reviewer, in_review):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
     workflow = html[html.index('class="module aligned workflow"') :]
     workflow = workflow[: workflow.index("</section>")]
@@ -404,7 +405,7 @@ def test_content_checks_show_a_flagged_word_and_a_stale_citation(client, editor,
     citation.title = "Old & <forgotten> source"
     citation.last_checked = timezone.localdate() - timedelta(days=400)
     citation.save()
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("change", article.pk)).content.decode()
     assert "<strong>“addict”</strong> in body" in html
     assert "say “person with a substance use disorder” instead." in html
@@ -421,14 +422,14 @@ def test_content_checks_flag_a_reading_grade_above_target(client, editor, make_a
         "supervision, individualised medication administration, and continuous "
         "physiological monitoring throughout withdrawal.[^1]"
     )
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("change", article.pk)).content.decode()
     assert "Too hard to read" in html
 
 
 def test_admin_escapes_markup_in_an_article_title(client, reviewer, make_article):
     article = overdue_article(make_article, title="Pills & <script>alert(1)</script>")
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     for url in (
         admin_url("changelist"),
         admin_url("change", article.pk),
@@ -441,7 +442,7 @@ def test_admin_escapes_markup_in_an_article_title(client, reviewer, make_article
 
 
 def test_history_shows_who_changed_what(client, reviewer, in_review):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     client.post(admin_url("approve", in_review.pk))
     html = client.get(admin_url("history", in_review.pk)).content.decode()
     assert "rhea-reviewer" in html
@@ -456,7 +457,7 @@ def test_changelist_filters_review_overdue(client, editor, make_article):
     due_soon_article(make_article, title="Due-soon piece")
     make_article(title="Fresh piece")
     overdue_article(make_article, title="Archived piece", status=Article.Status.ARCHIVED)
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.get(admin_url("changelist"), {"review_overdue": "yes"})
     assert list(response.context["cl"].result_list) == [overdue]
 
@@ -465,7 +466,7 @@ def test_changelist_filters_review_due_in_30_days(client, editor, make_article):
     overdue_article(make_article, title="Overdue piece")
     due_soon = due_soon_article(make_article, title="Due-soon piece")
     make_article(title="Fresh piece")
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.get(admin_url("changelist"), {"review_due_soon": "yes"})
     assert list(response.context["cl"].result_list) == [due_soon]
     assert "review due in 30 days" in response.content.decode()
@@ -475,7 +476,7 @@ def test_changelist_shows_review_state(client, editor, make_article, draft):
     overdue_article(make_article)
     due_soon_article(make_article)
     make_article()
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("changelist")).content.decode()
     for state in ("Overdue", "Due in 10 days", "OK", "Never reviewed"):
         assert f'<td class="field-review">{state}</td>' in html, state
@@ -485,7 +486,7 @@ def test_changelist_queries_do_not_grow_with_articles(
     client, editor, make_article, django_assert_max_num_queries
 ):
     make_article()
-    client.force_login(editor)
+    sign_in(client, editor)
     client.get(admin_url("changelist"))  # session and content types warmed up
     with django_assert_max_num_queries(10):
         assert client.get(admin_url("changelist")).status_code == 200
@@ -499,13 +500,13 @@ def test_changelist_queries_do_not_grow_with_articles(
 def test_changelist_searches_body(client, editor, make_article):
     wanted = make_article(body="Buprenorphine starts when withdrawal begins.[^1]")
     make_article()
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.get(admin_url("changelist"), {"q": "buprenorphine"})
     assert list(response.context["cl"].result_list) == [wanted]
 
 
 def test_changelist_links_to_reviews_due(client, editor, db):
-    client.force_login(editor)
+    sign_in(client, editor)
     html = client.get(admin_url("changelist")).content.decode()
     assert f'href="{admin_url("reviews_due")}"' in html
 
@@ -517,7 +518,7 @@ def test_reviews_due_page_lists_overdue_and_due_soon(client, reviewer, make_arti
     overdue = overdue_article(make_article, title="Overdue piece")
     due_soon = due_soon_article(make_article, title="Due-soon piece")
     make_article(title="Fresh piece")
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.get(admin_url("reviews_due"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -529,19 +530,19 @@ def test_reviews_due_page_lists_overdue_and_due_soon(client, reviewer, make_arti
 
 def test_reviews_due_page_says_when_nothing_is_due(client, editor, make_article):
     make_article()
-    client.force_login(editor)
+    sign_in(client, editor)
     assert "No reviews due." in client.get(admin_url("reviews_due")).content.decode()
 
 
 def test_reviews_due_page_needs_view_permission(client, django_user_model, db):
     staff = django_user_model.objects.create_user(username="no-perms", is_staff=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get(admin_url("reviews_due")).status_code == 403
 
 
 def test_reviews_due_page_needs_staff(client, django_user_model, db):
     visitor = django_user_model.objects.create_user(username="visitor")
-    client.force_login(visitor)
+    sign_in(client, visitor)
     response = client.get(admin_url("reviews_due"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
@@ -551,10 +552,10 @@ def test_reviews_due_page_needs_staff(client, django_user_model, db):
 
 
 def test_reviews_are_read_only_even_for_a_superuser(client, superuser, reviewer, in_review):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     client.post(admin_url("approve", in_review.pk))
     review = Review.objects.get()
-    client.force_login(superuser)
+    sign_in(client, superuser)
     assert client.get(reverse("admin:content_review_add")).status_code == 403
     assert client.get(reverse("admin:content_review_delete", args=[review.pk])).status_code == 403
     change_url = reverse("admin:content_review_change", args=[review.pk])
@@ -568,7 +569,7 @@ def test_reviewer_cannot_renew_their_own_licence(client, reviewer, reviewer_pers
     expired = timezone.localdate() - timedelta(days=1)
     reviewer_person.licence_expires = expired
     reviewer_person.save()
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     url = reverse("admin:content_person_change", args=[reviewer_person.pk])
     response = client.post(
         url,
@@ -590,7 +591,7 @@ def test_reviewer_cannot_renew_their_own_licence(client, reviewer, reviewer_pers
 
 
 def test_topic_and_person_forms_load(client, editor, topic, author):
-    client.force_login(editor)
+    sign_in(client, editor)
     assert client.get(reverse("admin:content_topic_add")).status_code == 200
     assert client.get(reverse("admin:content_topic_change", args=[topic.pk])).status_code == 200
     html = client.get(reverse("admin:content_person_change", args=[author.pk])).content.decode()

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from intake.admin_logic import apply_contact_attempt, format_duration
 from intake.models import AccessRecord, ContactAttempt, IntakeRequest
+from tests.auth import sign_in
 
 Status = IntakeRequest.Status
 Outcome = ContactAttempt.Outcome
@@ -105,7 +106,7 @@ def every_intake_admin_url(intake_request, attempt, record):
 def test_content_staff_get_403_on_every_intake_admin_url(
     client, request, user_fixture, request_with_attempt, access_record
 ):
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     urls = every_intake_admin_url(*request_with_attempt, access_record)
     statuses = {name: client.get(address).status_code for name, address in urls.items()}
     assert statuses == dict.fromkeys(urls, 403)
@@ -115,7 +116,7 @@ def test_content_staff_get_403_on_every_intake_admin_url(
 @pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
 def test_content_staff_do_not_see_or_log_a_request(client, request, user_fixture, make_request):
     intake_request = make_request(first_name="Quinlan")
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     response = client.get(url("intakerequest_change", intake_request.pk))
     assert response.status_code == 403
     assert "Quinlan" not in response.content.decode()
@@ -126,7 +127,7 @@ def test_content_staff_do_not_see_or_log_a_request(client, request, user_fixture
 def test_admissions_staff_open_the_console_but_not_the_access_log(
     client, admissions, request_with_attempt, access_record
 ):
-    client.force_login(admissions)
+    sign_in(client, admissions)
     urls = every_intake_admin_url(*request_with_attempt, access_record)
     statuses = {name: client.get(address).status_code for name, address in urls.items()}
     assert statuses == {
@@ -144,7 +145,7 @@ def test_admissions_staff_open_the_console_but_not_the_access_log(
 
 
 def test_admissions_staff_cannot_edit_content(client, admissions):
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert client.get(reverse("admin:content_article_changelist")).status_code == 403
     assert client.get(reverse("admin:content_article_add")).status_code == 403
 
@@ -152,7 +153,7 @@ def test_admissions_staff_cannot_edit_content(client, admissions):
 @pytest.mark.parametrize("user_fixture", ["admissions", "superuser"])
 def test_nobody_adds_or_deletes_requests_in_the_admin(client, request, user_fixture, make_request):
     intake_request = make_request()
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     assert client.get(url("intakerequest_add")).status_code == 403
     assert client.get(url("intakerequest_delete", intake_request.pk)).status_code == 403
     assert client.post(url("intakerequest_delete", intake_request.pk)).status_code == 403
@@ -168,7 +169,7 @@ def test_contact_attempts_are_listed_without_their_note_and_not_edited_there(
     client, admissions, request_with_attempt
 ):
     intake_request, attempt = request_with_attempt
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = client.get(url("contactattempt_changelist")).content.decode()
     assert intake_request.reference in html
     assert url("intakerequest_change", intake_request.pk) in html
@@ -196,7 +197,7 @@ def test_list_shows_a_click_to_call_link_and_the_request_at_a_glance(
         source_path="/articles/naloxone/",
         duplicate_of=earlier,
     )
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = changelist(client).content.decode()
     assert '<a href="tel:+16145550142">(614) 555-0142</a>' in html
     for shown in ("Marisol", "Myself", "Morning", "ada-admissions", "/articles/naloxone/"):
@@ -209,7 +210,7 @@ def test_list_shows_open_requests_unless_asked_for_closed_ones(client, admission
     new = make_request()
     admitted = make_request(status=Status.ADMITTED)
     closed = make_request(status=Status.CLOSED, close_reason=IntakeRequest.CloseReason.SPAM)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert set(listed(changelist(client))) == {new.reference, admitted.reference}
     assert listed(changelist(client, status="closed")) == [closed.reference]
     assert len(listed(changelist(client, status="all"))) == 3
@@ -218,7 +219,7 @@ def test_list_shows_open_requests_unless_asked_for_closed_ones(client, admission
 
 def test_list_filter_shows_open_as_the_current_choice(client, admissions, make_request):
     make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = changelist(client).content.decode()
     assert '<li class="selected">\n    <a href="?status=open">Open</a></li>' in html
 
@@ -228,7 +229,7 @@ def test_list_puts_new_requests_first_then_oldest_first(client, admissions, make
     new_recent = make_request(age=timedelta(minutes=3))
     contacted = make_request(age=timedelta(hours=5), status=Status.CONTACTED)
     new_old = make_request(age=timedelta(hours=2))
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert listed(changelist(client)) == [
         new_old.reference,
         new_recent.reference,
@@ -242,7 +243,7 @@ def test_list_sorts_by_every_sortable_column(client, admissions, make_request, c
     received = timezone.now() - timedelta(hours=2)
     make_request(received_at=received, first_contact_at=received + timedelta(minutes=9))
     make_request(assigned_to=admissions)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     for order in (str(column), f"-{column}"):
         response = changelist(client, o=order)
         assert response.status_code == 200
@@ -253,7 +254,7 @@ def test_list_shows_the_wait_and_marks_a_new_request_past_the_promise(
     client, admissions, make_request
 ):
     make_request(age=timedelta(hours=2, minutes=5))
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = changelist(client).content.decode()
     assert '<strong class="intake-overdue">2 h 5 min</strong>' in html
     assert "past call-back time" in html
@@ -268,7 +269,7 @@ def test_list_does_not_mark_requests_within_the_promise_or_already_tried(
     client, admissions, make_request, age, status
 ):
     make_request(age=age, status=status)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = changelist(client).content.decode()
     assert format_duration(age) in html
     assert "intake-overdue" not in html
@@ -281,7 +282,7 @@ def test_list_shows_time_to_first_contact(client, admissions, make_request):
         first_contact_at=received + timedelta(hours=1, minutes=25),
         status=Status.CONTACTED,
     )
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert '<td class="field-time_to_contact">1 h 25 min</td>' in (
         changelist(client).content.decode()
     )
@@ -291,7 +292,7 @@ def test_list_filters_by_who_is_assigned(client, admissions, superuser, make_req
     mine = make_request(assigned_to=admissions)
     make_request(assigned_to=superuser)
     nobodys = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert listed(changelist(client, assigned="me")) == [mine.reference]
     assert listed(changelist(client, assigned="nobody")) == [nobodys.reference]
 
@@ -299,7 +300,7 @@ def test_list_filters_by_who_is_assigned(client, admissions, superuser, make_req
 def test_list_filters_by_who_the_help_is_for(client, admissions, make_request):
     make_request(who_for=IntakeRequest.WhoFor.LOVED_ONE)
     myself = make_request(who_for=IntakeRequest.WhoFor.MYSELF)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert listed(changelist(client, who_for__exact="myself")) == [myself.reference]
 
 
@@ -309,14 +310,14 @@ def test_list_filters_by_who_the_help_is_for(client, admissions, make_request):
 def test_search_finds_a_phone_number_however_it_is_typed(client, admissions, make_request, typed):
     wanted = make_request(phone="+16145550142")
     make_request(phone="+13805550199")
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert listed(changelist(client, q=typed)) == [wanted.reference]
 
 
 def test_search_finds_a_name_or_a_reference(client, admissions, make_request):
     marisol = make_request(first_name="Marisol")
     other = make_request(first_name="Jordan")
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert listed(changelist(client, q="mari")) == [marisol.reference]
     assert listed(changelist(client, q=other.reference)) == [other.reference]
 
@@ -333,7 +334,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_requests(
             make_request(assigned_to=admissions, duplicate_of=earlier)
 
     add_requests(1)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     with CaptureQueriesContext(connection) as few:
         assert changelist(client).status_code == 200
     add_requests(15)
@@ -346,7 +347,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_requests(
 
 def test_what_the_person_sent_is_shown_but_not_editable(client, admissions, make_request):
     intake_request = make_request(first_name="Marisol", email="m@example.org", message="Help")
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = client.get(url("intakerequest_change", intake_request.pk)).content.decode()
     for shown in ("Marisol", "m@example.org", "Help", intake_request.reference):
         assert shown in html
@@ -359,7 +360,7 @@ def test_what_the_person_sent_is_shown_but_not_editable(client, admissions, make
 
 def test_posting_submitted_fields_does_not_change_them(client, admissions, make_request):
     intake_request = make_request(first_name="Marisol")
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(
@@ -384,7 +385,7 @@ def test_posting_submitted_fields_does_not_change_them(client, admissions, make_
 
 def test_assigning_offers_only_admissions_staff(client, admissions, editor, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.get(url("intakerequest_change", intake_request.pk))
     choices = response.context["adminform"].form.fields["assigned_to"].queryset
     assert admissions in choices
@@ -393,7 +394,7 @@ def test_assigning_offers_only_admissions_staff(client, admissions, editor, make
 
 def test_closing_needs_a_close_reason(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(intake_request, status=Status.CLOSED),
@@ -406,7 +407,7 @@ def test_closing_needs_a_close_reason(client, admissions, make_request):
 
 def test_a_close_reason_needs_the_request_closed(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(intake_request, status=Status.CONTACTED, close_reason="referred"),
@@ -419,7 +420,7 @@ def test_a_close_reason_needs_the_request_closed(client, admissions, make_reques
 
 def test_closing_with_a_reason_is_saved(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(intake_request, status=Status.CLOSED, close_reason="referred"),
@@ -433,7 +434,7 @@ def test_logging_a_reached_attempt_records_who_and_the_first_contact(
 ):
     intake_request = make_request(age=timedelta(hours=2))
     reached_at = timezone.now().replace(microsecond=0) - timedelta(minutes=10)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(
@@ -455,7 +456,7 @@ def test_logging_an_unanswered_call_marks_a_new_request_attempted(
     client, admissions, make_request
 ):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     client.post(
         url("intakerequest_change", intake_request.pk),
         change_data(intake_request, new_attempts=[{"method": "phone", "outcome": "voicemail"}]),
@@ -468,7 +469,7 @@ def test_logging_an_unanswered_call_marks_a_new_request_attempted(
 
 def test_saved_attempts_are_read_only(client, admissions, request_with_attempt):
     intake_request, attempt = request_with_attempt
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = client.get(url("intakerequest_change", intake_request.pk)).content.decode()
     assert 'name="attempts-0-outcome"' not in html
     assert 'name="attempts-1-outcome"' in html
@@ -532,7 +533,7 @@ def test_change_page_links_a_possible_duplicate_to_the_earlier_request(
 ):
     earlier = make_request(age=timedelta(days=1))
     later = make_request(duplicate_of=earlier)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = client.get(url("intakerequest_change", later.pk)).content.decode()
     link = url("intakerequest_change", earlier.pk)
     assert f'<a href="{link}">possible duplicate of {earlier.reference}</a>' in html
@@ -546,7 +547,7 @@ def test_what_a_visitor_typed_is_escaped_in_the_list_and_the_request_page(
     client, admissions, make_request, payload
 ):
     intake_request = make_request(first_name=payload, message=payload)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     pages = {
         "list": changelist(client).content.decode(),
         "change": client.get(url("intakerequest_change", intake_request.pk)).content.decode(),
@@ -571,7 +572,7 @@ def run_action(client, action, requests, **extra):
 
 def test_assign_to_me(client, admissions, superuser, make_request):
     first, second = make_request(), make_request(assigned_to=superuser)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = run_action(client, "assign_to_me", [first, second], index=0)
     assert response.status_code == 302
     assert set(IntakeRequest.objects.values_list("assigned_to", flat=True)) == {admissions.pk}
@@ -580,7 +581,7 @@ def test_assign_to_me(client, admissions, superuser, make_request):
 
 def test_close_with_a_reason_asks_for_the_reason_first(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = run_action(client, "close_with_reason", [intake_request], index=0)
     assert response.status_code == 200
     html = response.content.decode()
@@ -593,7 +594,7 @@ def test_close_with_a_reason_asks_for_the_reason_first(client, admissions, make_
 
 def test_close_with_a_reason_closes_the_selected_requests(client, admissions, make_request):
     chosen, untouched = make_request(), make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = run_action(
         client, "close_with_reason", [chosen], close_reason="unreachable", apply="Close"
     )
@@ -606,7 +607,7 @@ def test_close_with_a_reason_closes_the_selected_requests(client, admissions, ma
 
 def test_close_with_a_reason_refuses_no_reason(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = run_action(client, "close_with_reason", [intake_request], apply="Close")
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
@@ -617,7 +618,7 @@ def test_close_with_a_reason_refuses_no_reason(client, admissions, make_request)
 def test_actions_need_the_csrf_token(admissions, make_request):
     intake_request = make_request()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = run_action(
         client, "close_with_reason", [intake_request], close_reason="spam", apply="Close"
     )
@@ -633,7 +634,7 @@ def test_actions_need_the_csrf_token(admissions, make_request):
 def test_opening_a_request_is_recorded(client, request, user_fixture, make_request):
     user = request.getfixturevalue(user_fixture)
     intake_request = make_request()
-    client.force_login(user)
+    sign_in(client, user)
     client.get(url("intakerequest_change", intake_request.pk))
     client.get(url("intakerequest_change", intake_request.pk))
     records = list(AccessRecord.objects.values_list("user", "action", "request", "reference"))
@@ -643,7 +644,7 @@ def test_opening_a_request_is_recorded(client, request, user_fixture, make_reque
 
 def test_listing_requests_is_not_recorded_as_opening_them(client, admissions, make_request):
     make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     changelist(client)
     assert not AccessRecord.objects.exists()
 
@@ -654,13 +655,13 @@ def test_access_log_stays_closed_to_staff_given_its_view_permission(
     admissions.user_permissions.add(
         Permission.objects.get(content_type__app_label="intake", codename="view_accessrecord")
     )
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert client.get(url("accessrecord_changelist")).status_code == 403
     assert client.get(url("accessrecord_change", access_record.pk)).status_code == 403
 
 
 def test_access_log_is_read_only_even_for_superusers(client, superuser, access_record):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     html = client.get(url("accessrecord_changelist")).content.decode()
     for shown in ("ada-admissions", "Opened", access_record.reference):
         assert shown in html

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from intake.admin_dashboard import bar_chart, median_time_to_first_contact, requests_per_day
 from intake.models import IntakeRequest
+from tests.auth import sign_in
 
 Status = IntakeRequest.Status
 DASHBOARD = reverse("admin:intake_intakerequest_dashboard")
@@ -35,7 +36,7 @@ def main_content(response):
 
 
 def test_request_list_links_to_the_dashboard(client, admissions):
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = client.get(reverse("admin:intake_intakerequest_changelist")).content.decode()
     assert f'<a href="{DASHBOARD}">Dashboard</a>' in html
 
@@ -45,7 +46,7 @@ def test_dashboard_counts_open_requests_by_status(client, admissions, make_reque
     make_request()
     make_request(status=Status.ATTEMPTED)
     make_request(status=Status.CLOSED, close_reason=IntakeRequest.CloseReason.SPAM)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.get(DASHBOARD)
     assert response.context["open_by_status"] == [
         ("New", 2),
@@ -63,7 +64,7 @@ def test_dashboard_counts_new_requests_past_the_promise(client, admissions, make
     make_request(age=timedelta(hours=3))
     make_request(age=timedelta(minutes=10))
     make_request(age=timedelta(hours=3), status=Status.ATTEMPTED)
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.get(DASHBOARD)
     assert response.context["past_promise"] == 1
     assert "1 new request has waited longer than 1 h for a first call." in main_content(response)
@@ -85,14 +86,14 @@ def test_median_time_to_first_contact_over_7_and_30_days(make_request):
 
 def test_dashboard_shows_the_medians(client, admissions, make_request):
     contacted(make_request, 2, timedelta(hours=1, minutes=5))
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = main_content(client.get(DASHBOARD))
     assert html.count('<td class="intake-number">1 h 5 min</td>') == 2
 
 
 def test_dashboard_says_no_data_when_nobody_was_contacted(client, admissions, make_request):
     make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.get(DASHBOARD)
     assert [m.median for m in response.context["medians"]] == [None, None]
     assert main_content(response).count("no data") == 2
@@ -126,7 +127,7 @@ def test_dashboard_draws_a_bar_per_day_with_its_count(client, admissions, make_r
     for _ in range(3):
         make_request(received_at=local_noon(1))
     make_request(received_at=local_noon(0))
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = client.get(DASHBOARD)
     bars = {bar["day"]: bar for bar in response.context["chart"]["bars"]}
     yesterday = timezone.localdate() - timedelta(days=1)
@@ -143,7 +144,7 @@ def test_dashboard_draws_a_bar_per_day_with_its_count(client, admissions, make_r
 def test_chart_has_a_text_alternative(client, admissions, make_request):
     for _ in range(3):
         make_request(received_at=local_noon(1))
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = main_content(client.get(DASHBOARD))
     assert 'role="img" aria-labelledby="per-day-title per-day-desc"' in html
     assert '<title id="per-day-title">Requests per day, last 30 days</title>' in html
@@ -162,7 +163,7 @@ def test_chart_of_no_requests_draws_empty_bars():
 
 
 def test_dashboard_has_no_inline_script_or_style(client, admissions):
-    client.force_login(admissions)
+    sign_in(client, admissions)
     html = main_content(client.get(DASHBOARD))
     assert "style=" not in html
     assert "<script" not in html

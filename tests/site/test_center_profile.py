@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from content.models import CenterProfile
+from tests.auth import ADMIN, sign_in
 
 
 def test_header_shows_name_and_click_to_call(client, center):
@@ -71,8 +72,8 @@ def test_admissions_phone_falls_back_to_main(center):
 def test_admin_escapes_markup_in_the_profile(client, superuser, center):
     center.name = "A & B <script>alert(1)</script>"
     center.save()
-    client.force_login(superuser)
-    html = client.get(f"/admin/content/centerprofile/{center.pk}/change/").content.decode()
+    sign_in(client, superuser)
+    html = client.get(f"{ADMIN}content/centerprofile/{center.pk}/change/").content.decode()
     assert "A &amp; B &lt;script&gt;" in html
     assert "<script>alert(1)</script>" not in html
     public = client.get("/").content.decode()
@@ -80,18 +81,18 @@ def test_admin_escapes_markup_in_the_profile(client, superuser, center):
 
 
 def test_admin_list_goes_straight_to_the_single_profile(client, superuser, center):
-    client.force_login(superuser)
-    response = client.get("/admin/content/centerprofile/")
+    sign_in(client, superuser)
+    response = client.get(f"{ADMIN}content/centerprofile/")
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/content/centerprofile/{center.pk}/change/"
+    assert response["Location"] == f"{ADMIN}content/centerprofile/{center.pk}/change/"
 
 
 def test_profile_cannot_be_added_twice_or_deleted(client, superuser, center):
-    client.force_login(superuser)
-    assert client.get("/admin/content/centerprofile/add/").status_code == 403
-    assert client.get(f"/admin/content/centerprofile/{center.pk}/delete/").status_code == 403
+    sign_in(client, superuser)
+    assert client.get(f"{ADMIN}content/centerprofile/add/").status_code == 403
+    assert client.get(f"{ADMIN}content/centerprofile/{center.pk}/delete/").status_code == 403
 
 
 def test_editor_can_change_site_pages_in_admin(client, editor, demo_data):
-    client.force_login(editor)
-    assert client.get("/admin/content/sitepage/1/change/").status_code == 200
+    sign_in(client, editor)
+    assert client.get(f"{ADMIN}content/sitepage/1/change/").status_code == 200

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from content.models import CenterProfile, SitePage
 
@@ -55,7 +56,7 @@ def test_demo_staff_get_one_account_per_role_and_a_working_password(db, settings
         "demo-admissions": "Admissions",
     }
     for username, group in roles.items():
-        user = authenticate(username=username, password=password)
+        user = authenticate(RequestFactory().post("/"), username=username, password=password)
         assert user is not None and user.is_staff and not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [group]
 
@@ -66,7 +67,8 @@ def test_demo_staff_twice_keeps_the_password(db, settings, capsys):
     password = capsys.readouterr().out.split("password: ")[1].split()[0]
     call_command("create_demo_staff")
     assert "password unchanged" in capsys.readouterr().out
-    assert authenticate(username="demo-editor", password=password) is not None
+    request = RequestFactory().post("/")
+    assert authenticate(request, username="demo-editor", password=password) is not None
 
 
 def test_demo_articles_cover_every_state_and_pass_our_own_checks(db):

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             else:
                 lines.append(f"  {username:<16} ({group_name}) exists, password unchanged")
             user.groups.add(group)
-        self.stdout.write("Demo staff accounts for /admin/:")
+        self.stdout.write(f"Demo staff accounts for /{settings.ADMIN_URL}:")
         self.stdout.write("\n".join(lines))
         if any("unchanged" in line for line in lines):
             self.stdout.write(
