@@ -25,3 +25,15 @@ def sign_in(client, user):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
     session.save()
+
+
+PASSWORD = "correct horse battery staple"  # every staff fixture's password
+
+
+def admin_login(client, username, password=PASSWORD, code="", **request_extra):
+    """Post the admin login form as a person would; returns the response."""
+    return client.post(
+        f"{ADMIN}login/",
+        {"username": username, "password": password, "otp_token": code, "next": ADMIN},
+        **request_extra,
+    )

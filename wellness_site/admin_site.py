@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -46,6 +46,23 @@ class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
             "or a backup code."
         ),
     )
+
+    def _update_form(self, user):
+        # django-otp would list the user's devices and echo the password back
+        # into the page after a wrong code; neither is wanted here.
+        pass
+
+    def _verify_token(self, user, token, device=None):
+        # django-otp asks which device a code is from; we tell from the code.
+        if device is not None:
+            return super()._verify_token(user, token, device)
+        error = ValidationError(self.otp_error_messages["invalid_token"], code="invalid_token")
+        for candidate in two_factor.devices_for_code(user, token):
+            try:
+                return super()._verify_token(user, token, candidate)
+            except ValidationError as failure:
+                error = failure
+        raise error
 
     @sensitive_variables()
     def clean(self):
@@ -117,7 +134,7 @@ class StaffAdminSite(admin.AdminSite):
             raise PermissionDenied
         return get_object_or_404(get_user_model(), pk=user_id, is_staff=True)
 
-    @never_cache
+    # admin_view (in get_urls) makes these pages never_cache.
     def two_factor_view(self, request, user_id=None):
         target = self._target_user(request, user_id)
         if request.method == "POST":
@@ -182,8 +199,7 @@ class StaffAdminSite(admin.AdminSite):
             return redirect("admin:two_factor")
         return redirect("admin:two_factor_user", user_id=target.pk)
 
-    @never_cache
-    @sensitive_post_parameters()
+    @method_decorator(sensitive_post_parameters())
     def two_factor_setup_view(self, request, device_id):
         device = get_object_or_404(TOTPDevice, pk=device_id, confirmed=False)
         target = self._target_user(request, device.user_id)

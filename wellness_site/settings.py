@@ -373,5 +373,7 @@ LOGGING = {
         # of full error reports to ADMINS is off (it could carry form data).
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # django-axes reports every login at INFO; lockouts are its warnings.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -85,3 +85,16 @@ def secret_for_typing(device):
     """The base32 secret in groups of four, for apps that cannot scan a code."""
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def devices_for_code(user, code):
+    """The confirmed devices a typed code could belong to, so the login form needs no menu.
+
+    Six digits come from an authenticator app; anything else can only be a
+    backup code. Trying only the matching kind means a typo in an app code
+    never counts against (and throttles) the backup codes.
+    """
+    code = code.replace(" ", "")
+    if code.isdigit() and len(code) == 6:
+        return list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    return list(StaticDevice.objects.filter(user=user, confirmed=True))

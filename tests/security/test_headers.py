@@ -1,0 +1,148 @@
+"""The security headers and cookies, on every kind of page, with production settings.
+
+The test settings are the production ones (DEBUG off); requests are made
+with secure=True, as they arrive through the TLS proxy.
+"""
+
+import pytest
+
+from tests.auth import ADMIN, admin_login, authenticator, current_code, sign_in
+
+ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
+CALLBACK = "/call-back/"
+
+
+def _csp(response):
+    """The Content-Security-Policy as {directive: [sources]}."""
+    policy = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        name, *sources = part.split()
+        policy[name] = sources
+    return policy
+
+
+@pytest.fixture
+def pages(client, demo_data, superuser):
+    """A public page, the call-back page, an article and an admin change list."""
+
+    def _get(name):
+        if name == "admin":
+            sign_in(client, superuser)
+            return client.get(f"{ADMIN}content/article/", secure=True)
+        if name == "admin_login":
+            return client.get(f"{ADMIN}login/", secure=True)
+        return client.get(
+            {"home": "/", "callback": CALLBACK, "article": ARTICLE}[name], secure=True
+        )
+
+    return _get
+
+
+PAGES = ["home", "callback", "article", "admin", "admin_login"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_has_a_strict_content_security_policy(pages, name):
+    response = pages(name)
+    assert response.status_code == 200
+    policy = _csp(response)
+    assert policy["default-src"] == ["'none'"]
+    for directive in ("script-src", "style-src", "img-src", "font-src", "connect-src"):
+        assert policy[directive] == ["'self'"], directive
+    assert policy["form-action"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    header = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header
+    assert "http:" not in header and "https:" not in header and "data:" not in header
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_has_the_other_security_headers(pages, name):
+    response = pages(name)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] in ("same-origin", "no-referrer", "strict-origin")
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    permissions = dict(
+        item.strip().split("=", 1) for item in response["Permissions-Policy"].split(",")
+    )
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert permissions[feature] == "()", feature
+
+
+def test_hsts_preload_is_an_explicit_choice(client, db, settings):
+    assert "preload" not in client.get("/", secure=True)["Strict-Transport-Security"]
+
+
+def test_static_files_carry_the_same_headers(client, db):
+    response = client.get("/static/css/site.css", secure=True)
+    assert response.status_code == 200
+    assert _csp(response)["default-src"] == ["'none'"]
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    response.close()
+
+
+def test_staff_pages_tell_search_engines_to_keep_out(pages):
+    assert pages("admin_login")["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in pages("home")
+
+
+def test_the_form_cookie_is_host_only_secure_and_lax(client, db, center):
+    response = client.get(CALLBACK, secure=True)
+    cookie = response.cookies["__Host-csrftoken"]
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
+
+
+def test_the_session_cookie_is_host_only_secure_httponly_and_lax(client, superuser):
+    code = current_code(authenticator(superuser))
+    response = admin_login(client, superuser.username, code=code, secure=True)
+    assert response.status_code == 302
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
+
+
+def test_public_pages_set_no_cookie_at_all(client, demo_data):
+    for url in ("/", ARTICLE):
+        assert not client.get(url, secure=True).cookies, url
+
+
+def test_security_txt_names_a_contact_and_an_expiry(client, db, settings):
+    response = client.get("/.well-known/security.txt", secure=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@wellness.example"
+    assert fields["Canonical"] == "https://wellness.example/.well-known/security.txt"
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    expires = datetime.fromisoformat(fields["Expires"])
+    assert timezone.now() < expires < timezone.now() + timedelta(days=366)
+
+
+def test_security_txt_uses_the_operators_contact_and_expiry(client, db, settings):
+    from datetime import datetime
+
+    settings.SECURITY_CONTACT = "https://example.org/report"
+    settings.SECURITY_TXT_EXPIRES = datetime(2027, 6, 30)
+    text = client.get("/.well-known/security.txt").content.decode()
+    assert "Contact: https://example.org/report\n" in text
+    assert "Expires: 2027-06-30T00:00:00Z\n" in text
+
+
+def test_the_admin_is_only_at_its_configured_path(client, db):
+    assert ADMIN != "/admin/"
+    assert client.get("/admin/").status_code == 404
+    assert client.get(ADMIN).status_code == 302
