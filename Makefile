@@ -35,6 +35,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level medium
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
