@@ -4,6 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+# The Chromium fixtures (browser, site, open_page), for every folder's browser tests.
+pytest_plugins = ["tests.browser_fixtures"]
+
 # Every type of public page, by a name and one URL of that type. Guard tests,
 # HTML validation and the browser's accessibility checks all walk this list.
 PUBLIC_PAGES = {

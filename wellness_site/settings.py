@@ -76,13 +76,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so load balancers get an answer before host validation or the
-    # HTTPS redirect (they probe by IP address, over plain HTTP).
-    "wellness_site.middleware.HealthCheckMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Above whitenoise, so static files carry the same headers as pages.
+    # Outermost, so every response (health probes and static files included)
+    # carries the Content-Security-Policy and the headers Django lacks.
     "wellness_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before host validation and the HTTPS redirect: load balancers probe by
+    # IP address, over plain HTTP.
+    "wellness_site.middleware.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -299,6 +300,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Admin messages ("The article was changed") ride in the staff session, not
+# in a cookie of their own; public pages show none.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Staff accounts ----------------------------------------------------------
 

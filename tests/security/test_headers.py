@@ -146,3 +146,39 @@ def test_the_admin_is_only_at_its_configured_path(client, db):
     assert ADMIN != "/admin/"
     assert client.get("/admin/").status_code == 404
     assert client.get(ADMIN).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/health/live/",
+        "/robots.txt",
+        "/.well-known/security.txt",
+        "/no-such-page/",
+        "/sitemap.xml",
+    ],
+)
+def test_every_other_response_has_the_policy_too(client, demo_data, url):
+    response = client.get(url, secure=True)
+    assert _csp(response)["default-src"] == ["'none'"], url
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_admin_sets_no_cookie_but_the_two_prefixed_ones(client, demo_data, superuser):
+    code = current_code(authenticator(superuser))
+    cookies = dict(admin_login(client, superuser.username, code=code, secure=True).cookies)
+    article = client.get(f"{ADMIN}content/article/", secure=True)
+    # Saving shows a message; it must not arrive as a cookie of its own.
+    from content.models import Topic
+
+    topic = Topic.objects.first()
+    page = client.get(f"{ADMIN}content/topic/{topic.pk}/change/", secure=True)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    saved = client.post(f"{ADMIN}content/topic/{topic.pk}/change/", data, secure=True)
+    assert saved.status_code == 302, saved.content[:1500]
+    cookies.update(article.cookies)
+    cookies.update(saved.cookies)
+    assert set(cookies) <= {"__Host-sessionid", "__Host-csrftoken"}
+    assert b"was changed successfully" in client.get(saved["Location"], secure=True).content

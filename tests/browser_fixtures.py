@@ -1,4 +1,8 @@
-"""A real Chromium, driven by Playwright, against the site on a live server."""
+"""A real Chromium, driven by Playwright, against the site on a live server.
+
+Shared by tests/browser/ and the browser tests in tests/security/ (one
+browser for the whole run), through pytest_plugins in tests/conftest.py.
+"""
 
 import pytest
 from django.core.management import call_command
