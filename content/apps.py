@@ -8,7 +8,9 @@ class ContentConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
-        from content import signals  # noqa: F401  (connects cache invalidation)
+        from content import signals
+
+        signals.connect_page_invalidation()
         from content.roles import sync_content_roles
 
         post_migrate.connect(sync_content_roles, sender=self)

@@ -1,7 +1,6 @@
 """Public pages: home, articles, topics, people, search, policy pages; staff preview."""
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from content.context_processors import center_for_request
 from content.models import Article, Person, SitePage, Topic
 from content.search import MAX_QUERY_LENGTH, search_articles
 from content.structured_data import article_json_ld
+from wellness_site.admin_site import staff_page
 
 ARTICLES_PER_PAGE = 10
 
@@ -81,7 +81,7 @@ def article_detail(request, slug):
 
 
 @never_cache
-@staff_member_required
+@staff_page
 def article_preview(request, pk):
     """An article in any state, exactly as it will look, for staff only."""
     if not request.user.has_perm("content.view_article"):

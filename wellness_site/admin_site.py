@@ -7,16 +7,19 @@ through ``admin_view``, which asks ``has_permission``; a password alone
 answers no.
 """
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -229,3 +232,19 @@ class StaffAdminSite(admin.AdminSite):
             "secret": two_factor.secret_for_typing(device),
         }
         return TemplateResponse(request, "admin/two_factor/setup.html", context)
+
+
+def staff_page(view):
+    """For staff pages outside the admin (article previews): the admin's own sign-in.
+
+    ``staff_member_required`` checks only ``is_staff``, which a password alone
+    gives; this asks the admin site, so a second factor is needed here too.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not admin.site.has_permission(request):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapped

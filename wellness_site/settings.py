@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "wellness_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A visitor's repeat of a public page is answered here, from the cache,
+    # before sessions, CSRF or a view run (wellness_site/pagecache.py).
+    "wellness_site.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # An ETag from each page's bytes: a repeat visit gets 304 and no body.
@@ -148,6 +151,11 @@ CACHES = {
         "LOCATION": "wellness-site",
     }
 }
+
+# Whole public pages kept this many seconds at most (0 turns it off); any
+# content change makes them all stale at once. Off in DEBUG so template edits show.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+PAGE_CACHE_ALIAS = "default"
 
 AUTHENTICATION_BACKENDS = [
     # Refuses any login, right password or not, while the name or address is locked.

@@ -72,6 +72,13 @@ def test_a_password_alone_is_not_let_through_by_next(password_only, demo_data):
     assert b"intakerequest_changelist" not in response.content
 
 
+def test_a_password_alone_does_not_open_article_previews(password_only, demo_data):
+    draft = Article.objects.get(status=Article.Status.DRAFT)
+    response = password_only.get(f"/preview/articles/{draft.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}login/")
+
+
 def test_admindocs_is_not_installed_so_it_is_no_way_round(password_only):
     assert password_only.get(f"{ADMIN}doc/").status_code in (302, 404)
 

@@ -1,0 +1,155 @@
+"""Full-page caching: repeat visits cost no query, and edits show everywhere at once."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from content.models import Article, CenterProfile, Person, SitePage, Topic
+from content.services import article_approve, article_submit_for_review
+from tests.auth import ADMIN, sign_in
+
+ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
+PAGES = ["/", ARTICLE, "/articles/", "/topics/withdrawal/", "/search/?q=withdrawal"]
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_repeat_visit_is_served_from_the_cache_without_a_query(client, demo_data, url):
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    # The headers added outside the cache are still on the cached copy.
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert not second.cookies
+
+
+def test_a_cached_page_answers_a_repeat_visit_with_304(client, demo_data):
+    etag = client.get(ARTICLE)["ETag"]
+    client.get(ARTICLE)
+    assert client.get(ARTICLE, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_approving_an_article_shows_on_every_page_at_once(
+    client, demo_data, reviewer, reviewer_person
+):
+    from django.contrib.auth.models import Permission
+
+    reviewer.user_permissions.add(Permission.objects.get(codename="approve_article"))
+    draft = Article.objects.get(status=Article.Status.DRAFT)
+    topic_url = draft.topics.first().get_absolute_url()
+    for url in ("/", "/articles/", topic_url):
+        assert draft.title not in _get(client, url)
+
+    article_submit_for_review(article=draft, user=reviewer)
+    draft.publish_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    article_approve(article=Article.objects.get(pk=draft.pk), user=reviewer, change_note="ok")
+
+    for url in ("/", "/articles/", topic_url, draft.get_absolute_url()):
+        assert draft.title in _get(client, url), url
+
+
+def test_editing_an_article_shows_at_once(client, demo_data):
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    _get(client, ARTICLE), _get(client, "/articles/")
+    article.title = "Heroin withdrawal: the days, one by one"
+    article.save()
+    assert article.title in _get(client, ARTICLE)
+    assert article.title in _get(client, "/articles/")
+
+
+def test_editing_a_topic_a_person_a_page_or_the_center_shows_at_once(client, demo_data):
+    for url in (ARTICLE, "/topics/withdrawal/", "/privacy/", "/"):
+        _get(client, url)
+
+    topic = Topic.objects.get(slug="withdrawal")
+    topic.name = "Coming off heroin"
+    topic.save()
+    assert "Coming off heroin" in _get(client, "/topics/withdrawal/")
+    assert "Coming off heroin" in _get(client, ARTICLE)
+
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    reviewer = Person.objects.get(pk=article.reviewer_id)
+    reviewer.name = "Dr. Renamed Reviewer"
+    reviewer.save()
+    assert "Dr. Renamed Reviewer" in _get(client, ARTICLE)
+
+    page = SitePage.objects.get(kind="privacy")
+    page.body = page.body + "\n\nA sentence added today."
+    page.save()
+    assert "A sentence added today." in _get(client, "/privacy/")
+
+    center = CenterProfile.objects.get()
+    center.main_phone = "+16145550111"
+    center.save()
+    for url in ("/", ARTICLE):
+        assert "tel:+16145550111" in _get(client, url), url
+
+
+def test_removing_an_article_from_a_topic_shows_at_once(client, demo_data):
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    assert article.title in _get(client, "/topics/withdrawal/")
+    article.topics.remove(Topic.objects.get(slug="withdrawal"))
+    assert article.title not in _get(client, "/topics/withdrawal/")
+
+
+def test_a_scheduled_article_appears_on_time(client, demo_data):
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).update(
+        publish_at=timezone.now() + timedelta(days=1)
+    )
+    article.title = "Soon to be published"
+    article.publish_at = timezone.now() + timedelta(seconds=1.5)
+    article.save()
+    assert "Soon to be published" not in _get(client, "/articles/")
+    time.sleep(2)
+    # Nothing was saved meanwhile: the cached list simply did not outlive it.
+    assert "Soon to be published" in _get(client, "/articles/")
+
+
+@pytest.mark.parametrize("url", ["/call-back/", "/contact/"])
+def test_pages_with_a_form_are_never_cached(client, demo_data, url):
+    first, second = client.get(url), client.get(url)
+    assert "no-store" in second["Cache-Control"]
+    token = 'name="form_token" value="'
+    assert (
+        first.content.decode().split(token)[1][:40] != second.content.decode().split(token)[1][:40]
+    )
+
+
+def test_staff_are_never_served_a_cached_page(client, demo_data, editor):
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    _get(client, ARTICLE)
+    Article.objects.filter(pk=article.pk).update(title="Changed without a signal")
+    assert "Changed without a signal" not in _get(client, ARTICLE)  # the visitor's cached copy
+    sign_in(client, editor)
+    assert "Changed without a signal" in _get(client, ARTICLE)
+
+
+def test_staff_pages_and_previews_are_never_cached(client, demo_data, editor):
+    sign_in(client, editor)
+    draft = Article.objects.get(status=Article.Status.DRAFT)
+    preview = client.get(f"/preview/articles/{draft.pk}/")
+    assert preview.status_code == 200
+    assert "no-store" in preview["Cache-Control"]
+    assert "no-store" in client.get(ADMIN)["Cache-Control"]
+
+
+def test_not_found_pages_are_not_cached(client, demo_data):
+    client.get("/articles/not-yet/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/articles/not-yet/").status_code == 404
+    assert len(queries) > 0

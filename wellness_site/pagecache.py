@@ -1,0 +1,143 @@
+"""Whole public pages, kept in the cache and served without running a view.
+
+A visitor's GET of a public page is answered from the cache when it can be:
+no session cookie (staff, who may see drafts, always get a fresh page), a
+page the view allowed to be stored (no ``no-store``/``private``, no cookie
+set, no ``Vary: Cookie``), outside the admin. Pages with a form are
+``never_cache``, so they are never stored.
+
+Invalidation is by generation: every stored page carries the generation it
+was made in, and any change to published content bumps the generation
+(``pages_changed()``, called by the content app's signals), so every page
+is remade on its next request, at once, on every app server sharing the
+cache. A scheduled article appears on time because no page is kept past
+the next scheduled publication (``next_change_in``).
+
+One cache round trip per request: the generation and the page are read
+together with ``get_many``.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page:"
+# Headers worth keeping with a page; the outer middleware adds the rest.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Cache-Control",
+    "Vary",
+    "ETag",
+    "Last-Modified",
+    "X-Frame-Options",
+)
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def page_key(request):
+    path = request.get_full_path()
+    return PAGE_KEY_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+
+
+def pages_changed():
+    """Make every cached page stale (content was edited, approved or removed)."""
+    try:
+        # A new value, not incr: it works on every backend and never repeats.
+        _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # the cache may be down; pages then expire by age
+        logger.warning("page cache unavailable; pages expire by age only")
+
+
+def _next_change_in():
+    """Seconds until the next scheduled publication, or None."""
+    from django.utils import timezone
+
+    from content.models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return None
+    return max(1, int((upcoming - timezone.now()).total_seconds()))
+
+
+def _cacheable_request(request):
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith("/" + settings.ADMIN_URL)
+    )
+
+
+def _cacheable_response(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if any(word in cache_control for word in ("no-store", "no-cache", "private")):
+        return False
+    vary = response.get("Vary", "").lower()
+    return "cookie" not in vary
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
+            return self.get_response(request)
+        request.get_host()  # a page is never served to a host we do not answer to
+        key = page_key(request)
+        try:
+            found = _cache().get_many([GENERATION_KEY, key])
+        except Exception:
+            logger.warning("page cache unavailable; serving uncached")
+            return self.get_response(request)
+        generation = found.get(GENERATION_KEY, 0)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            return self._replay(request, stored)
+
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            self._store(key, generation, response)
+        return response
+
+    def _store(self, key, generation, response):
+        timeout = settings.PAGE_CACHE_SECONDS
+        next_change = _next_change_in()
+        if next_change is not None:
+            timeout = min(timeout, next_change)
+        headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+        try:
+            _cache().set(key, (generation, response.content, headers), timeout=timeout)
+        except Exception:
+            logger.warning("page cache unavailable; page not stored")
+
+    def _replay(self, request, stored):
+        _, content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        # A repeat visit with the page's ETag gets 304 and no body.
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            response=response,
+        )
