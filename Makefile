@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check-deploy clean
+.PHONY: run test lint format check-deploy clean bench lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,9 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## make bench: load-test the site as production runs it (needs wrk and nginx).
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is missing: apt-get install -y nginx"; exit 1; }
+	$(BIN)/python bench/run.py
