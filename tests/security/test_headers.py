@@ -79,7 +79,7 @@ def test_hsts_preload_is_an_explicit_choice(client, db, settings):
 
 
 def test_static_files_carry_the_same_headers(client, db):
-    response = client.get("/static/css/site.css", secure=True)
+    response = client.get("/static/css/main.css", secure=True)
     assert response.status_code == 200
     assert _csp(response)["default-src"] == ["'none'"]
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"

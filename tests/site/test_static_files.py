@@ -22,7 +22,7 @@ def test_collectstatic_writes_hashed_gzip_and_brotli_files(tmp_path):
         check=True,
         timeout=120,
     )
-    hashed = [p.name for p in (tmp_path / "css").glob("site.*.css")]
+    hashed = [p.name for p in (tmp_path / "css").glob("main.*.css")]
     assert len(hashed) == 1
     assert (tmp_path / "css" / (hashed[0] + ".gz")).exists()
     assert (tmp_path / "css" / (hashed[0] + ".br")).exists()

@@ -5,9 +5,9 @@ Bootstrap draws its check marks, select arrows and form icons with
 from our own origin only (``img-src 'self'``), so the browser would block
 them. This command writes each one to ``static/img/<folder>/`` under a name
 taken from its content and points the stylesheet at the file. Run it again
-after replacing the vendored Bootstrap:
+after replacing the vendored Bootstrap, then build_css:
 
-    python manage.py externalize_css_images static/css/bootstrap.min.css
+    python manage.py externalize_css_images wellness_site/assets/bootstrap.min.css
 """
 
 import hashlib
@@ -41,17 +41,18 @@ class Command(BaseCommand):
     help = "Move a stylesheet's inline data: SVG images into static files (for the CSP)."
 
     def add_arguments(self, parser):
-        parser.add_argument("stylesheet", help="A CSS file under static/css/.")
+        parser.add_argument("stylesheet", help="A CSS file in wellness_site/assets/.")
         parser.add_argument(
             "--folder", default="bootstrap", help="Subfolder of static/img/ for the images."
         )
 
     def handle(self, *args, stylesheet, folder, **options):
         path = Path(stylesheet).resolve()
-        static_root = Path(settings.BASE_DIR, "static").resolve()
-        if path.parent != static_root / "css" or not path.is_file():
-            raise CommandError(f"{stylesheet}: give a CSS file in {static_root / 'css'}.")
-        image_dir = static_root / "img" / folder
+        assets = Path(settings.BASE_DIR, "wellness_site", "assets").resolve()
+        if path.parent != assets or not path.is_file():
+            raise CommandError(f"{stylesheet}: give a CSS file in {assets}.")
+        # The built stylesheet is static/css/main.css, so ../img/ is static/img/.
+        image_dir = Path(settings.BASE_DIR, "static").resolve() / "img" / folder
         image_dir.mkdir(parents=True, exist_ok=True)
         css, count = externalize(path.read_text(encoding="utf-8"), image_dir, f"../img/{folder}/")
         path.write_text(css, encoding="utf-8")
