@@ -49,3 +49,11 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is missing: apt-get install -y nginx"; exit 1; }
 	$(BIN)/python bench/run.py
+
+## make lighthouse: Lighthouse scores (mobile) for the home, an article and the call-back page.
+bench/node_modules/.bin/lighthouse: bench/package.json
+	npm install --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: $(VENV)/.installed bench/node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse.py

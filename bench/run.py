@@ -18,99 +18,31 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-PYTHON = sys.executable
+from server import (
+    BENCH,
+    WORKERS,
+    Gunicorn,
+    free_port,
+    manage,
+    prepare_site,
+    site_env,
+    wait_for,
+)
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 FORMS = int(os.environ.get("BENCH_FORMS", "60000"))
 ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
 
 # Targets from the performance issue; the table marks each figure against them.
 TARGETS = {"cached_ratio": 0.25, "uncached_ratio": 0.10, "p99_ms": 50, "posts_per_second": 200}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing answered at {url} after {timeout} s")
-
-
-def site_env(tmp, page_cache=True):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="wellness_site.settings",
-        DEBUG="false",
-        SECRET_KEY=BENCH_SECRET,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SITE_URL="https://127.0.0.1",
-        TRUST_X_FORWARDED_PROTO="true",
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        INTAKE_RATE_LIMIT_PER_IP="1000000000",
-        INTAKE_RATE_LIMIT_PER_PHONE="1000000000",
-        LOG_LEVEL="WARNING",
-    )
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    if not page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
-    return env
-
-
-BENCH_SECRET = secrets.token_urlsafe(50)
-
-
-def manage(env, *args, capture=False):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=capture,
-        text=True,
-    )
-
-
-class Gunicorn:
-    def __init__(self, env, port):
-        self.port = port
-        self.process = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "wellness_site.wsgi",
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", str(WORKERS),
-                "--worker-tmp-dir", "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp",
-                "--log-level", "warning",
-            ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{port}/health/live/")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
 
 
 class Nginx:
@@ -212,9 +144,7 @@ def main():
     env = site_env(tmp)
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postg") else "SQLite"
     print(f"Preparing ({database}, {WORKERS} gunicorn workers) in {tmp}", flush=True)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "load_demo_data", "-v", "0")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
+    prepare_site(env)
     forms_path = tmp / "forms.txt"
     prepare_forms(env, forms_path)
     before = count_callbacks(env)
