@@ -9,7 +9,11 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -26,6 +30,7 @@ from intake.forms import CallbackForm, ContactForm, clean_source_path
 from intake.models import IntakeRequest
 from intake.services import submit_intake_request
 from wellness_site.clientip import client_ip
+from wellness_site.pagecache import cached_until_content_changes
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +48,40 @@ def _referring_path(request):
     return clean_source_path(referer.path)
 
 
+# Stand-ins for what differs between visitors, replaced in the cached page.
+_HOLES = {
+    "form_token": "FormTokenHole7c1e",
+    "source_path": "SourcePathHole7c1e",
+    "csrf_token": "CsrfTokenHole7c1e",
+}
+
+
+def _blank_form_page(request, kind, form_class, template):
+    """The empty form page, rendered once per content change, with holes for tokens.
+
+    Rendering the form is most of a form page's cost; every visitor's copy
+    differs only in its one-time form token, its CSRF token and the page they
+    came from, which are put into the holes.
+    """
+
+    def make():
+        form = form_class(
+            initial={"form_token": _HOLES["form_token"], "source_path": _HOLES["source_path"]}
+        )
+        return render_to_string(
+            template, {"form": form, "csrf_token": _HOLES["csrf_token"]}, request
+        )
+
+    html = cached_until_content_changes(f"intake:blank-form:{kind}", make)
+    for name, value in (
+        ("form_token", issue_form_token()),
+        ("source_path", _referring_path(request)),
+        ("csrf_token", get_token(request)),
+    ):
+        html = html.replace(_HOLES[name], escape(value))
+    return HttpResponse(html)
+
+
 def _too_many(request):
     return render(request, "429.html", status=429)
 
@@ -50,10 +89,7 @@ def _too_many(request):
 def _intake_view(request, kind):
     form_class, template, thanks = FORMS[kind]
     if request.method == "GET":
-        form = form_class(
-            initial={"form_token": issue_form_token(), "source_path": _referring_path(request)}
-        )
-        return render(request, template, {"form": form})
+        return _blank_form_page(request, kind, form_class, template)
 
     reason = looks_automated(request.POST)
     if reason:

@@ -141,3 +141,30 @@ class PageCacheMiddleware:
             etag=response.get("ETag"),
             response=response,
         )
+
+
+def cached_until_content_changes(key, make, timeout=None):
+    """``make()``, kept in the cache until content changes or ``timeout`` passes.
+
+    The same generation rule as whole pages, for parts of pages that cannot
+    be kept whole (a form page, whose tokens differ for every visitor).
+    With page caching off (DEBUG), ``make()`` runs every time.
+    """
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    if not timeout:
+        return make()
+    try:
+        found = _cache().get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.warning("page cache unavailable; rendering afresh")
+        return make()
+    generation = found.get(GENERATION_KEY, 0)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = make()
+    try:
+        _cache().set(key, (generation, value), timeout=timeout)
+    except Exception:
+        logger.warning("page cache unavailable; part not stored")
+    return value

@@ -1,0 +1,67 @@
+"""The form pages are built once and given fresh tokens for every visitor."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from content.models import CenterProfile
+from intake.models import IntakeRequest
+
+CALLBACK = "/call-back/"
+
+
+def _field(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def test_every_visitor_gets_their_own_tokens_from_one_rendering(client, center):
+    first = client.get(CALLBACK).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(CALLBACK).content.decode()
+    assert len(queries) == 0
+    assert _field(first, "form_token") != _field(second, "form_token")
+    assert _field(first, "csrfmiddlewaretoken") != _field(second, "csrfmiddlewaretoken")
+    assert "Hole7c1e" not in second
+
+
+def test_the_tokens_in_the_page_work_for_a_real_submission(center, settings):
+    settings.INTAKE_MIN_FILL_SECONDS = 0
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(CALLBACK, HTTP_REFERER="http://testserver/topics/detox/")
+    html = page.content.decode()
+    assert _field(html, "source_path") == "/topics/detox/"
+    response = visitor.post(
+        CALLBACK,
+        {
+            "csrfmiddlewaretoken": _field(html, "csrfmiddlewaretoken"),
+            "form_token": _field(html, "form_token"),
+            "source_path": _field(html, "source_path"),
+            "first_name": "Jordan",
+            "phone": "(614) 555-0199",
+            "who_for": "myself",
+            "best_time": "any",
+            "voicemail_ok": "no",
+            "website": "",
+        },
+    )
+    assert response.status_code == 303
+    assert IntakeRequest.objects.get().source_path == "/topics/detox/"
+
+
+def test_the_page_a_visitor_came_from_is_escaped(client, center):
+    html = client.get(
+        CALLBACK, HTTP_REFERER='http://testserver/topics/"><script>alert(1)</script>/'
+    ).content.decode()
+    assert "<script>alert(1)" not in html
+
+
+@pytest.mark.parametrize("url", [CALLBACK, "/contact/"])
+def test_a_change_to_the_center_shows_on_the_form_pages_at_once(client, center, url):
+    client.get(url)
+    profile = CenterProfile.objects.get()
+    profile.admissions_phone = "+16145550111"
+    profile.save()
+    assert "tel:+16145550111" in client.get(url).content.decode()
