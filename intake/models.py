@@ -136,6 +136,10 @@ class IntakeRequest(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         permissions = [("export_intakerequest", _("Can export requests as CSV"))]
+        indexes = [
+            # The duplicate check on every submission: this phone's latest request.
+            models.Index(fields=["phone", "-received_at"], name="intake_phone_recent"),
+        ]
 
     def __str__(self):
         # The reference only: this string appears in admin messages and logs.

@@ -28,9 +28,6 @@ def submit_intake_request(*, form_token, kind, **fields):
     posted twice (a double click, a resend, two racing posts) creates one
     request; the later posts get the first one back with ``created=False``.
     """
-    existing = IntakeRequest.objects.filter(form_token=form_token).first()
-    if existing:
-        return existing, False
     intake = IntakeRequest(form_token=form_token, kind=kind, **fields)
     if intake.phone:
         intake.duplicate_of = (
@@ -40,12 +37,14 @@ def submit_intake_request(*, form_token, kind, **fields):
             .order_by("-received_at")
             .first()
         )
-    intake.full_clean(exclude=["form_token", "duplicate_of"])
+    # Uniqueness (form token, reference) is the database's to enforce, in the
+    # insert itself: checking first would cost a query and still race.
+    intake.full_clean(exclude=["form_token", "duplicate_of"], validate_unique=False)
     try:
         with transaction.atomic():
             intake.save()
     except IntegrityError:
-        # Another post of the same form won the race.
+        # This form was posted before (a double click, a resend, a racing post).
         existing = IntakeRequest.objects.filter(form_token=form_token).first()
         if existing is None:
             raise
@@ -72,11 +71,11 @@ def _notification(intake):
 def notify_staff(request_pk):
     """Email the admissions addresses; True if sent. Failures are logged and retried later."""
     recipients = settings.INTAKE_NOTIFY_EMAILS
+    if not recipients:
+        logger.warning("INTAKE_NOTIFY_EMAILS is empty; request %s not notified", request_pk)
+        return False
     intake = IntakeRequest.objects.filter(pk=request_pk, notified_at__isnull=True).first()
     if intake is None:
-        return False
-    if not recipients:
-        logger.warning("INTAKE_NOTIFY_EMAILS is empty; %s not notified", intake.reference)
         return False
     subject, body = _notification(intake)
     try:
