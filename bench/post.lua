@@ -1,0 +1,81 @@
+-- wrk script for call-back submissions: every request a new, valid form.
+-- Each thread reads its own share of the prepared lines (form token and
+-- phone number), so no form is ever sent twice. Set by the runner:
+-- BENCH_FORMS (file), BENCH_THREADS, BENCH_CSRF, BENCH_ORIGIN.
+local forms_file = os.getenv("BENCH_FORMS")
+local nthreads = tonumber(os.getenv("BENCH_THREADS"))
+local csrf = os.getenv("BENCH_CSRF")
+local origin = os.getenv("BENCH_ORIGIN")
+
+local threads = {}
+local next_id = 0
+good = 0
+bad = 0
+sent = 0
+exhausted = 0
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+local lines = {}
+
+function init(args)
+  local n = 0
+  for line in io.lines(forms_file) do
+    if n % nthreads == id then
+      table.insert(lines, line)
+    end
+    n = n + 1
+  end
+end
+
+local headers = {
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+  ["X-Forwarded-Proto"] = "https",
+  ["Origin"] = origin,
+  ["Cookie"] = "__Host-csrftoken=" .. csrf,
+}
+
+function request()
+  sent = sent + 1
+  local line = lines[sent]
+  if line == nil then
+    -- More requests than prepared forms: ask for something harmless instead.
+    exhausted = exhausted + 1
+    return wrk.format("GET", "/health/live/")
+  end
+  local token, phone = line:match("^(%S+) (%S+)$")
+  local body = "csrfmiddlewaretoken=" .. csrf .. "&form_token=" .. token ..
+    "&first_name=Bench&phone=" .. phone .. "&who_for=myself&best_time=any" ..
+    "&voicemail_ok=no&message=&source_path=&website="
+  return wrk.format("POST", "/call-back/", headers, body)
+end
+
+function response(status, headers, body)
+  if status == 303 then
+    good = good + 1
+  elseif status >= 200 and status < 400 then
+    good = good + 0  -- a harmless GET after the forms ran out
+  else
+    bad = bad + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local g, b, x = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    g = g + thread:get("good")
+    b = b + thread:get("bad")
+    x = x + thread:get("exhausted")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "good": %d, "bad": %d, "socket_errors": %d, ' ..
+    '"p50_us": %d, "p99_us": %d, "bytes": %d, "exhausted": %d}\n',
+    summary.requests, summary.duration, g, b,
+    e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99), summary.bytes, x))
+end
