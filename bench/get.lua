@@ -1,5 +1,6 @@
 -- wrk script for GET scenarios: counts responses by class, prints one JSON line.
 -- The request looks like one our TLS proxy passes on (X-Forwarded-Proto).
+dofile(os.getenv("BENCH_DIR") .. "/report.lua")
 wrk.headers["X-Forwarded-Proto"] = "https"
 
 local threads = {}
@@ -19,16 +20,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local g, b = 0, 0
-  for _, thread in ipairs(threads) do
-    g = g + thread:get("good")
-    b = b + thread:get("bad")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "good": %d, "bad": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "bytes": %d}\n',
-    summary.requests, summary.duration, g, b,
-    e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99), summary.bytes))
+  report(threads, summary, latency)
 end

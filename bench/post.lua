@@ -2,6 +2,7 @@
 -- Each thread reads its own share of the prepared lines (form token and
 -- phone number), so no form is ever sent twice. Set by the runner:
 -- BENCH_FORMS (file), BENCH_THREADS, BENCH_CSRF, BENCH_ORIGIN.
+dofile(os.getenv("BENCH_DIR") .. "/report.lua")
 local forms_file = os.getenv("BENCH_FORMS")
 local nthreads = tonumber(os.getenv("BENCH_THREADS"))
 local csrf = os.getenv("BENCH_CSRF")
@@ -65,17 +66,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local g, b, x = 0, 0, 0
-  for _, thread in ipairs(threads) do
-    g = g + thread:get("good")
-    b = b + thread:get("bad")
-    x = x + thread:get("exhausted")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "good": %d, "bad": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "bytes": %d, "exhausted": %d}\n',
-    summary.requests, summary.duration, g, b,
-    e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99), summary.bytes, x))
+  report(threads, summary, latency)
 end

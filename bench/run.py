@@ -89,7 +89,7 @@ http {{
 
 
 def wrk(url, script, extra_env=None, seconds=SECONDS):
-    env = {**os.environ, **(extra_env or {})}
+    env = {**os.environ, "BENCH_DIR": str(BENCH), **(extra_env or {})}
     result = subprocess.run(
         [
             shutil.which("wrk") or "wrk",
