@@ -145,12 +145,31 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "wellness-site",
+# The cache holds what app servers must share: whole pages, rate-limit
+# counters, the center profile. REDIS_URL (redis://host:6379/0) makes it
+# Redis, shared by every app server; without it each process keeps its own,
+# which is right for one machine with one process (make run) only.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "wellness_site.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wellness",
+            "OPTIONS": {
+                # A dead or stuck Redis costs a cache call half a second at most.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "wellness-site",
+        }
+    }
 
 # Whole public pages kept this many seconds at most (0 turns it off); any
 # content change makes them all stale at once. Off in DEBUG so template edits show.
