@@ -1,14 +1,16 @@
 """Site-wide middleware."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 
 LIVENESS_PATH = "/health/live/"
 READINESS_PATH = "/health/ready/"
+logger = logging.getLogger(__name__)
 SESSION_LOGIN_AT = "_login_at"
 SESSION_SEEN_AT = "_seen_at"
 
@@ -113,3 +115,27 @@ def mark_session_start(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[SESSION_LOGIN_AT] = now
     request.session[SESSION_SEEN_AT] = now
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached gives the friendly 503 page, not a 500.
+
+    While PostgreSQL restarts or fails over, cached pages are still served
+    (they need no database); anything else gets a page with the phone
+    number and a Retry-After. Connections are health-checked before reuse,
+    so requests succeed again as soon as the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning("database unavailable: %s", type(exception).__name__)
+            from wellness_site.views import database_unavailable
+
+            return database_unavailable(request)
+        return None

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # A visitor's repeat of a public page is answered here, from the cache,
     # before sessions, CSRF or a view run (wellness_site/pagecache.py).
     "wellness_site.pagecache.PageCacheMiddleware",
+    # A lost database connection in a view becomes the friendly 503 page.
+    "wellness_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # An ETag from each page's bytes: a repeat visit gets 304 and no body.

@@ -1,4 +1,4 @@
-"""Site-wide views: the 500 page and security.txt."""
+"""Site-wide views: the 500 and 503 pages and security.txt."""
 
 import logging
 from datetime import UTC, timedelta
@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -16,8 +16,8 @@ from content.models import CENTER_CACHE_KEY
 logger = logging.getLogger(__name__)
 
 
-def server_error(request):
-    """The 500 page, rendered without touching the database.
+def _error_page(template_name, status):
+    """An error page rendered without touching the database.
 
     The failure may be the database itself, so the center's phone number comes
     from the cache only; the crisis numbers are in the template and always show.
@@ -25,12 +25,24 @@ def server_error(request):
     try:
         center = cache.get(CENTER_CACHE_KEY)
     except Exception:  # the cache may be what failed
-        logger.warning("cache unavailable while rendering the 500 page")
+        logger.warning("cache unavailable while rendering an error page")
         center = None
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(
-        template.render({"center": center, "site_url": settings.SITE_URL})
-    )
+    template = loader.get_template(template_name)
+    body = template.render({"center": center, "site_url": settings.SITE_URL})
+    return HttpResponse(body, status=status)
+
+
+def server_error(request):
+    """The 500 page."""
+    return _error_page("500.html", 500)
+
+
+def database_unavailable(request):
+    """The 503 page while the database cannot be reached; browsers may retry soon."""
+    response = _error_page("503.html", 503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from content.models import CenterProfile
 from intake.models import IntakeRequest
+from tests.intake_forms import callback_post
 
 CALLBACK = "/call-back/"
 
@@ -35,17 +36,11 @@ def test_the_tokens_in_the_page_work_for_a_real_submission(center, settings):
     assert _field(html, "source_path") == "/topics/detox/"
     response = visitor.post(
         CALLBACK,
-        {
-            "csrfmiddlewaretoken": _field(html, "csrfmiddlewaretoken"),
-            "form_token": _field(html, "form_token"),
-            "source_path": _field(html, "source_path"),
-            "first_name": "Jordan",
-            "phone": "(614) 555-0199",
-            "who_for": "myself",
-            "best_time": "any",
-            "voicemail_ok": "no",
-            "website": "",
-        },
+        callback_post(
+            csrfmiddlewaretoken=_field(html, "csrfmiddlewaretoken"),
+            form_token=_field(html, "form_token"),
+            source_path=_field(html, "source_path"),
+        ),
     )
     assert response.status_code == 303
     assert IntakeRequest.objects.get().source_path == "/topics/detox/"

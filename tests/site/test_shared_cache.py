@@ -9,8 +9,9 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-from intake.antispam import _key, count_use, issue_form_token
+from intake.antispam import _key, count_use
 from intake.models import IntakeRequest
+from tests.intake_forms import callback_post
 from tests.tools import require
 from wellness_site import cache as resilient
 from wellness_site.pagecache import GENERATION_KEY, pages_changed
@@ -77,15 +78,7 @@ def test_with_redis_down_pages_are_served_and_the_failure_is_logged(
 def test_with_redis_down_call_backs_are_still_accepted(client, demo_data, redis_down):
     response = client.post(
         "/call-back/",
-        {
-            "form_token": issue_form_token(now=time.time() - 30),
-            "first_name": "Jordan",
-            "phone": "(614) 555-0199",
-            "who_for": "myself",
-            "best_time": "any",
-            "voicemail_ok": "no",
-            "website": "",
-        },
+        callback_post(),
     )
     assert response.status_code == 303
     assert IntakeRequest.objects.count() == 1

@@ -1,0 +1,55 @@
+"""With the database unreachable: cached pages still served, the rest a friendly 503."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
+
+from tests.intake_forms import callback_post
+
+ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
+
+
+@pytest.fixture
+def database_down(db):
+    """database_down(): every query from now on fails as if PostgreSQL had stopped."""
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server on socket failed: Connection refused")
+
+    patcher = mock.patch.object(CursorWrapper, "execute", refuse)
+    yield patcher.start
+    patcher.stop()  # before the test database is rolled back
+
+
+def test_pages_not_in_the_cache_get_a_friendly_503_with_the_phone(client, center, database_down):
+    client.get("/call-back/")  # the center profile is in the cache, as on a live site
+    database_down()
+    response = client.get("/topics/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "briefly unavailable" in html
+    assert 'href="tel:+16145550142"' in html and "988" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+
+
+def test_a_call_back_during_the_outage_gets_the_503_page(client, center, database_down):
+    client.get("/call-back/")
+    database_down()
+    response = client.post(
+        "/call-back/",
+        callback_post(),
+    )
+    # Not a success: the family sees the phone number and can call instead.
+    assert response.status_code == 503
+    assert 'href="tel:+16145550142"' in response.content.decode()
+
+
+def test_cached_pages_are_served_through_the_outage(client, demo_data, database_down):
+    first = client.get(ARTICLE)
+    database_down()
+    second = client.get(ARTICLE)
+    assert second.status_code == 200 and second.content == first.content
