@@ -79,9 +79,10 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "wellness_site.wsgi",
+                "--config", str(ROOT / "gunicorn.conf.py"),
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", str(WORKERS),
-                "--worker-tmp-dir", "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp",
+                "--access-logfile", "/dev/null",
                 "--log-level", "warning",
             ],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

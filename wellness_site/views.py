@@ -16,6 +16,20 @@ from content.models import CENTER_CACHE_KEY
 logger = logging.getLogger(__name__)
 
 
+# The last resort, with nothing to render: the crisis numbers, plain.
+FALLBACK_ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Something went wrong</title></head>
+<body><h1>Something went wrong on our side</h1>
+<p>Please try again in a few minutes.</p>
+<p>If you need help right now: emergency or possible overdose, call
+<a href="tel:911">911</a>. 988 Suicide &amp; Crisis Lifeline: call or text
+<a href="tel:988">988</a>. SAMHSA National Helpline (free, confidential, 24/7):
+<a href="tel:+18006624357">1-800-662-4357</a>.</p></body></html>
+"""
+
+
 def _error_page(template_name, status):
     """An error page rendered without touching the database.
 
@@ -27,8 +41,12 @@ def _error_page(template_name, status):
     except Exception:  # the cache may be what failed
         logger.warning("cache unavailable while rendering an error page")
         center = None
-    template = loader.get_template(template_name)
-    body = template.render({"center": center, "site_url": settings.SITE_URL})
+    try:
+        template = loader.get_template(template_name)
+        body = template.render({"center": center, "site_url": settings.SITE_URL})
+    except Exception:  # the templates or static files may be what is broken
+        logger.exception("error page %s could not be rendered", template_name)
+        body = FALLBACK_ERROR_PAGE
     return HttpResponse(body, status=status)
 
 

@@ -53,3 +53,17 @@ def test_cached_pages_are_served_through_the_outage(client, demo_data, database_
     database_down()
     second = client.get(ARTICLE)
     assert second.status_code == 200 and second.content == first.content
+
+
+def test_an_error_page_that_cannot_render_still_gives_the_crisis_numbers(rf, monkeypatch):
+    from wellness_site import views
+
+    def broken(name):
+        raise ValueError("Missing staticfiles manifest entry for 'css/main.css'")
+
+    monkeypatch.setattr(views.loader, "get_template", broken)
+    response = views.server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'href="tel:911"' in html and 'href="tel:988"' in html
+    assert "Traceback" not in html
