@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check-deploy clean bench lighthouse
+.PHONY: run test lint format check-deploy clean bench lighthouse system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ bench/node_modules/.bin/lighthouse: bench/package.json
 
 lighthouse: $(VENV)/.installed bench/node_modules/.bin/lighthouse
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse.py
+
+## make system-test: two app servers behind nginx on PostgreSQL and Redis, under faults.
+system-test: $(VENV)/.installed
+	$(BIN)/python tests/system/run.py

@@ -84,3 +84,7 @@ class QueryStringFreeLogger(glogging.Logger):
 
 
 logger_class = QueryStringFreeLogger
+
+# gunicorn 25.1+ opens a control socket in $HOME for its gunicornc tool; we do
+# not use it, and under systemd's ProtectHome it could not be created anyway.
+control_socket_disable = True

@@ -23,6 +23,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
@@ -121,7 +122,13 @@ class PageCacheMiddleware:
 
     def _store(self, key, generation, response):
         timeout = settings.PAGE_CACHE_SECONDS
-        next_change = _next_change_in()
+        try:
+            next_change = _next_change_in()
+        except DatabaseError:
+            # The database went away after the page was made: serve it, but do
+            # not keep it, since when it goes stale cannot be known.
+            logger.warning("database unavailable; page served but not stored")
+            return
         if next_change is not None:
             timeout = min(timeout, next_change)
         headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]

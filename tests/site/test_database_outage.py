@@ -3,10 +3,12 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.backends.utils import CursorWrapper
+from django.test.utils import CaptureQueriesContext
 
 from tests.intake_forms import callback_post
+from wellness_site import pagecache
 
 ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
 
@@ -67,3 +69,17 @@ def test_an_error_page_that_cannot_render_still_gives_the_crisis_numbers(rf, mon
     html = response.content.decode()
     assert 'href="tel:911"' in html and 'href="tel:988"' in html
     assert "Traceback" not in html
+
+
+def test_a_page_made_just_before_the_database_went_away_is_served_not_kept(
+    client, demo_data, monkeypatch
+):
+    def gone():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(pagecache, "_next_change_in", gone)
+    assert client.get("/topics/").status_code == 200
+    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/topics/").status_code == 200
+    assert len(queries) > 0  # made afresh: the first copy was not kept

@@ -55,3 +55,7 @@ def test_gunicorns_own_error_lines_drop_query_strings(monkeypatch):
     text = stream.getvalue()
     assert "Error handling request /office/intake/" in text
     assert "Jane" not in text
+
+
+def test_no_control_socket_is_opened(monkeypatch):
+    assert _load(monkeypatch)["control_socket_disable"] is True
