@@ -3,22 +3,6 @@
 dofile(os.getenv("BENCH_DIR") .. "/report.lua")
 wrk.headers["X-Forwarded-Proto"] = "https"
 
-local threads = {}
-good = 0
-bad = 0
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
 function response(status, headers, body)
-  if status >= 200 and status < 400 then
-    good = good + 1
-  else
-    bad = bad + 1
-  end
-end
-
-function done(summary, latency, requests)
-  report(threads, summary, latency)
+  count(status, status >= 200 and status < 400)
 end

@@ -1,5 +1,28 @@
--- Shared by get.lua and post.lua: add up every thread's counts and print the
--- run's figures as one JSON line for bench/run.py.
+-- Shared by get.lua and post.lua: each thread's counts, added up at the end
+-- and printed as one JSON line for bench/run.py.
+threads = {}
+good = 0
+bad = 0
+exhausted = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+-- A response is good when it is what the scenario wants, and bad when it is
+-- not a 2xx or 3xx; anything else (a filler request) counts as neither.
+function count(status, wanted)
+  if wanted then
+    good = good + 1
+  elseif status < 200 or status >= 400 then
+    bad = bad + 1
+  end
+end
+
+function done(summary, latency, requests)
+  report(threads, summary, latency)
+end
+
 function report(threads, summary, latency)
   local totals = {good = 0, bad = 0, exhausted = 0}
   for _, thread in ipairs(threads) do

@@ -35,6 +35,7 @@ from server import (
     manage,
     prepare_site,
     site_env,
+    start_nginx,
     wait_for,
 )
 
@@ -52,35 +53,22 @@ TARGETS = {"cached_ratio": 0.25, "uncached_ratio": 0.10, "p99_ms": 50, "posts_pe
 
 
 class Nginx:
+    """nginx serving ``root`` as static files: the physical limit for the same bytes."""
+
     def __init__(self, tmp, root, port):
-        conf = tmp / "nginx.conf"
-        conf.write_text(
+        self.process = start_nginx(
+            tmp,
             f"""
-worker_processes auto;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-daemon off;
-events {{ worker_connections 1024; }}
-http {{
     access_log off;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    client_body_temp_path {tmp}/nginx-body;
-    proxy_temp_path {tmp}/nginx-proxy;
-    fastcgi_temp_path {tmp}/nginx-fastcgi;
-    uwsgi_temp_path {tmp}/nginx-uwsgi;
-    scgi_temp_path {tmp}/nginx-scgi;
     types {{ text/html html; }}
     server {{
         listen 127.0.0.1:{port};
         root {root};
-    }}
-}}
-"""
+    }}""",
         )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.process = subprocess.Popen([nginx, "-c", str(conf)])
         wait_for(f"http://127.0.0.1:{port}/article.html")
 
     def stop(self):

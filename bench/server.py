@@ -8,6 +8,7 @@ them on (X-Forwarded-Proto: https).
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -99,3 +100,31 @@ def prepare_site(env):
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo_data", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+def start_nginx(tmp, http_body, workers="auto"):
+    """nginx on loopback with everything it writes kept in ``tmp``; returns the process.
+
+    ``http_body`` is what goes inside ``http { }``: the servers to run.
+    """
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        f"""
+worker_processes {workers};
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {tmp}/nginx-body;
+    proxy_temp_path {tmp}/nginx-proxy;
+    fastcgi_temp_path {tmp}/nginx-fastcgi;
+    uwsgi_temp_path {tmp}/nginx-uwsgi;
+    scgi_temp_path {tmp}/nginx-scgi;
+{http_body}
+}}
+"""
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
+    return subprocess.Popen([nginx, "-c", str(conf)])

@@ -54,11 +54,27 @@ def page_key(request):
 
 def pages_changed():
     """Make every cached page stale (content was edited, approved or removed)."""
-    try:
-        # A new value, not incr: it works on every backend and never repeats.
-        _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # the cache may be down; pages then expire by age
-        logger.warning("page cache unavailable; pages expire by age only")
+    # A new value, not incr: it works on every backend and never repeats.
+    _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _lookup(key):
+    """``(generation, value)``: the current generation and ``key``'s value if
+    it was stored in that generation (else None), in one cache round trip.
+
+    A cache that is down answers as empty (wellness_site.cache), so pages are
+    then simply made afresh.
+    """
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY, 0)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return generation, stored[1]
+    return generation, None
+
+
+def _keep(key, generation, value, timeout):
+    _cache().set(key, (generation, value), timeout=timeout)
 
 
 def _next_change_in():
@@ -105,14 +121,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a page is never served to a host we do not answer to
         key = page_key(request)
-        try:
-            found = _cache().get_many([GENERATION_KEY, key])
-        except Exception:
-            logger.warning("page cache unavailable; serving uncached")
-            return self.get_response(request)
-        generation = found.get(GENERATION_KEY, 0)
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
+        generation, stored = _lookup(key)
+        if stored is not None:
             return self._replay(request, stored)
 
         response = self.get_response(request)
@@ -132,13 +142,10 @@ class PageCacheMiddleware:
         if next_change is not None:
             timeout = min(timeout, next_change)
         headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-        try:
-            _cache().set(key, (generation, response.content, headers), timeout=timeout)
-        except Exception:
-            logger.warning("page cache unavailable; page not stored")
+        _keep(key, generation, (response.content, headers), timeout)
 
     def _replay(self, request, stored):
-        _, content, headers = stored
+        content, headers = stored
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
@@ -160,18 +167,8 @@ def cached_until_content_changes(key, make, timeout=None):
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return make()
-    try:
-        found = _cache().get_many([GENERATION_KEY, key])
-    except Exception:
-        logger.warning("page cache unavailable; rendering afresh")
-        return make()
-    generation = found.get(GENERATION_KEY, 0)
-    stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return stored[1]
-    value = make()
-    try:
-        _cache().set(key, (generation, value), timeout=timeout)
-    except Exception:
-        logger.warning("page cache unavailable; part not stored")
+    generation, value = _lookup(key)
+    if value is None:
+        value = make()
+        _keep(key, generation, value, timeout)
     return value

@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from server import site_env  # noqa: E402  (bench/server.py: the production-like settings)
+from server import site_env, start_nginx  # noqa: E402  (bench/server.py: shared with make bench)
 
 PYTHON = sys.executable
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -234,27 +234,7 @@ class Services:
             if old not in site or not found:
                 raise SystemExit(f"FAILED: deploy/nginx-site.conf no longer has {old!r}")
             site = site.replace(old, replacement)
-        conf = self.tmp / "nginx.conf"
-        conf.write_text(
-            f"""
-worker_processes 1;
-pid {self.tmp}/nginx.pid;
-error_log {self.tmp}/nginx-error.log warn;
-daemon off;
-events {{ worker_connections 1024; }}
-http {{
-    client_body_temp_path {self.tmp}/nginx-body;
-    proxy_temp_path {self.tmp}/nginx-proxy;
-    fastcgi_temp_path {self.tmp}/nginx-fastcgi;
-    uwsgi_temp_path {self.tmp}/nginx-uwsgi;
-    scgi_temp_path {self.tmp}/nginx-scgi;
-{site}
-}}
-"""
-        )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
-        self.nginx = subprocess.Popen([nginx, "-c", str(conf)])
+        self.nginx = start_nginx(self.tmp, site, workers=1)
         TLS_PORTS.add(self.nginx_port)
         wait_until(lambda: _listening(self.nginx_port), 10, "nginx started")
 
