@@ -4,16 +4,18 @@ Everything here returns plain data; the admin and the ``reviews_due``
 command decide how to show it.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content.markdown import cited_numbers
-from content.models import Article
+from content.models import Article, ArticleVersion
 from content.readability import reading_grade, reading_minutes, word_count, words_to_avoid
 
 # Plain-language guidance for health information aims at a US 8th-grade level.
@@ -48,6 +50,8 @@ class ContentChecks:
     flagged_words: list[FlaggedWord]
     stale_citations: list[StaleCitation]
     missing_citation_numbers: list[int]
+    unused_citation_numbers: list[int]
+    broken_links: list[str]
 
     @property
     def reading_grade_too_high(self):
@@ -55,12 +59,87 @@ class ContentChecks:
 
     @property
     def has_problems(self):
-        return bool(
-            self.reading_grade_too_high
-            or self.flagged_words
-            or self.stale_citations
-            or self.missing_citation_numbers
-        )
+        return bool(self.problems or self.advice)
+
+    @property
+    def problems(self):
+        """What would make the published page wrong: each blocks approval."""
+        found = []
+        if self.missing_citation_numbers:
+            found.append(
+                _("The text cites %(numbers)s, but there is no citation with that number.")
+                % {"numbers": _numbers(self.missing_citation_numbers)}
+            )
+        if self.unused_citation_numbers:
+            found.append(
+                _("Citation %(numbers)s is never referred to in the text; cite it or remove it.")
+                % {"numbers": _numbers(self.unused_citation_numbers)}
+            )
+        for link in self.broken_links:
+            found.append(
+                _("The link to %(link)s goes to no published article; correct or remove it.")
+                % {"link": link}
+            )
+        return found
+
+    @property
+    def advice(self):
+        """What a reviewer should weigh: shown beside approval, which then needs a tick."""
+        found = []
+        if self.reading_grade_too_high:
+            found.append(
+                _("Reading level is grade %(grade)s; the target is grade %(target)d or below.")
+                % {"grade": self.reading_grade, "target": READING_GRADE_TARGET}
+            )
+        for flagged in self.flagged_words:
+            found.append(
+                _("%(field)s uses “%(word)s” (%(count)d×); prefer “%(instead)s”.")
+                % {
+                    "field": flagged.field,
+                    "word": flagged.word,
+                    "count": flagged.count,
+                    "instead": flagged.instead,
+                }
+            )
+        for stale in self.stale_citations:
+            found.append(
+                _("Citation [%(number)d] was last checked on %(date)s, over a year ago.")
+                % {"number": stale.number, "date": stale.last_checked.isoformat()}
+            )
+        return found
+
+
+def _numbers(numbers):
+    return ", ".join(f"[{n}]" for n in numbers)
+
+
+# Links to an article: "/articles/<slug>/", on this site or on SITE_URL.
+_ARTICLE_LINK = re.compile(r'href="(?P<href>(?P<origin>https?://[^/"]+)?/articles/(?P<slug>[^/"#?]+)/?[^"]*)"')
+
+
+def _broken_article_links(article):
+    """Links in the article's text to an article address that would not open."""
+    site_origin = settings.SITE_URL.rstrip("/")
+    links = []
+    for html in (article.body_html, article.help_html):
+        for match in _ARTICLE_LINK.finditer(html):
+            if match["origin"] and match["origin"] != site_origin:
+                continue  # another site's article
+            links.append((match["href"], match["slug"]))
+    if not links:
+        return []
+    # Live slugs, and the older slugs of live articles (they redirect).
+    reachable = set(
+        ArticleVersion.objects.filter(
+            article__in=Article.objects.published(), slug__in={slug for _, slug in links}
+        ).values_list("slug", flat=True)
+    )
+    reachable.add(article.slug)
+    broken = []
+    for href, slug in links:
+        if slug not in reachable and href not in broken:
+            broken.append(href)
+    return broken
 
 
 def _flagged_words(article):
@@ -84,23 +163,32 @@ def article_content_checks(article, today=None):
         for c in citations
         if c.is_stale(today)
     ]
-    missing = cited_numbers(article.body) - {c.order for c in citations}
+    cited = cited_numbers(article.body) | cited_numbers(article.when_to_get_help)
+    numbers = {c.order for c in citations}
     return ContentChecks(
         word_count=word_count(article.body),
         reading_minutes=reading_minutes(article.body),
         reading_grade=reading_grade(article.body),
         flagged_words=_flagged_words(article),
         stale_citations=stale,
-        missing_citation_numbers=sorted(missing),
+        missing_citation_numbers=sorted(cited - numbers),
+        unused_citation_numbers=sorted(numbers - cited),
+        broken_links=_broken_article_links(article),
     )
+
+
+def approval_checks(article, today=None):
+    """The checks a reviewer sees before approving (the working copy, as saved)."""
+    return article_content_checks(article, today)
 
 
 def review_state(article, today=None):
     """A few words on where the article's medical review stands, for a list column."""
-    if article.next_review_due is None:
+    version = article.live_version
+    if version is None:
         return _("Never reviewed")
     today = today or timezone.localdate()
-    days_left = (article.next_review_due - today).days
+    days_left = (version.next_review_due - today).days
     if days_left < 0:
         return _("Overdue")
     if days_left == 0:
@@ -121,10 +209,12 @@ class ReviewsDue:
 def reviews_due(today=None):
     """Articles whose review is overdue, and those due in the next ``REVIEW_DUE_SOON_DAYS``.
 
-    Archived articles are left out (the queryset methods exclude them). Both
+    Only published and scheduled articles count (the queryset methods say so). Both
     lists are ordered by due date, most urgent first.
     """
-    articles = Article.objects.select_related("reviewer").order_by("next_review_due", "title")
+    articles = Article.objects.select_related("live_version", "reviewer").order_by(
+        "live_version__next_review_due", "title"
+    )
     return ReviewsDue(
         overdue=articles.review_overdue(today),
         due_soon=articles.review_due_within(REVIEW_DUE_SOON_DAYS, today),

@@ -3,7 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from content.models import Article, CenterProfile
+from content.models import ArticleVersion, CenterProfile
 
 
 class LatestArticlesFeed(Feed):
@@ -19,7 +19,8 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + "/articles/"
 
     def items(self):
-        return Article.objects.published().for_listing()[:20]
+        # Approved versions only: the feed says what the pages say.
+        return ArticleVersion.objects.live().for_listing().order_by("-first_published_at")[:20]
 
     def item_title(self, item):
         return item.title
@@ -31,10 +32,10 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + item.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.publish_at
+        return item.first_published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.publish_at
 
     def item_author_name(self, item):
-        return str(item.author)
+        return item.author_name

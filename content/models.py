@@ -1,7 +1,10 @@
 """The center's identity, the site's fixed pages, and medically reviewed articles."""
 
+import hashlib
+import json
 from calendar import monthrange
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -236,27 +240,28 @@ class Person(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """Articles a visitor may see: published, and not scheduled for later."""
+        """Articles a visitor may see: approved, published, and not scheduled for later."""
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now)
+        return self.filter(status=Article.Status.PUBLISHED, live_version__publish_at__lte=now)
 
     def review_overdue(self, today=None):
+        """Published (or scheduled) articles whose approved version is past its review date."""
         today = today or timezone.localdate()
-        return self.filter(next_review_due__lt=today).exclude(status=Article.Status.ARCHIVED)
+        return self.filter(
+            status=Article.Status.PUBLISHED, live_version__next_review_due__lt=today
+        )
 
     def review_due_within(self, days, today=None):
         """Not yet overdue, but due in the next ``days`` days."""
         today = today or timezone.localdate()
         return self.filter(
-            next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)
-        ).exclude(status=Article.Status.ARCHIVED)
+            status=Article.Status.PUBLISHED,
+            live_version__next_review_due__gte=today,
+            live_version__next_review_due__lte=today + timedelta(days=days),
+        )
 
-    def for_listing(self):
-        return self.select_related("author", "reviewer").only(
-            "title", "slug", "summary", "publish_at", "last_reviewed", "next_review_due",
-            "updated_at", "status", "author__name", "author__slug", "author__credentials",
-            "reviewer__name", "reviewer__slug", "reviewer__credentials",
-        )  # fmt: skip
+    def awaiting_review(self):
+        return self.filter(review_status=Article.ReviewStatus.IN_REVIEW)
 
 
 def add_months(day, months):
@@ -267,23 +272,39 @@ def add_months(day, months):
 
 
 class Article(models.Model):
-    """A medically reviewed article.
+    """An article's working copy, which editors change freely.
 
-    Workflow: an editor writes a draft and submits it for review; a medical
-    reviewer with a current licence approves it, which alone publishes it and
-    sets "last reviewed" (see ``content.services.article_approve``). A future
-    publish time schedules it: it appears by itself when the time comes.
+    Visitors never read this row's text. A medical reviewer's approval
+    freezes the working copy into an immutable ``ArticleVersion``, and the
+    article's ``live_version`` points at it; every public page reads that
+    version only. Edits after approval wait, as a pending change, until a
+    reviewer approves them (see ``content.services``).
+
+    ``status`` says whether the approved version is public; ``review_status``
+    where the working copy stands against it. Both, and ``live_version``,
+    change only through ``content.services``.
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_REVIEW = "in_review", _("In review")
+        DRAFT = "draft", _("Not published")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    class ReviewStatus(models.TextChoices):
+        APPROVED = "approved", _("Same as the approved version")
+        EDITING = "editing", _("Changes waiting for review")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(
-        _("slug"), max_length=150, unique=True, help_text=_("The article's web address.")
+        _("slug"),
+        max_length=150,
+        unique=True,
+        help_text=_(
+            "The article's web address. A change takes effect at the next approval; "
+            "the old address then redirects to the new one."
+        ),
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="articles")
     summary = models.TextField(
@@ -303,6 +324,7 @@ class Article(models.Model):
         blank=True,
         help_text=_("Markdown. Shown in a highlighted box, for example signs of an overdose."),
     )
+    # Rendered on save, for the staff preview; approval renders its own copy.
     body_html = models.TextField(editable=False, default="")
     help_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
@@ -311,34 +333,49 @@ class Article(models.Model):
     )
     reviewer = models.ForeignKey(
         Person,
-        verbose_name=_("medical reviewer"),
+        verbose_name=_("proposed medical reviewer"),
         on_delete=models.PROTECT,
         related_name="articles_reviewed",
         limit_choices_to={"role": Person.Role.REVIEWER},
+        help_text=_(
+            "Who should review the next version. The reviewer who approves it becomes "
+            "the reviewer readers see."
+        ),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("publication"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    review_status = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.EDITING,
+    )
+    live_version = models.OneToOneField(
+        "ArticleVersion",
+        verbose_name=_("approved version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="live_for",
     )
     publish_at = models.DateTimeField(
-        _("publish at"),
+        _("proposed publication time"),
         null=True,
         blank=True,
         help_text=_(
-            "Empty means at approval. A future time schedules an approved article: it "
-            "appears on its own at that time."
+            "Empty means at approval. A future time asks for the approved article to appear "
+            "on its own at that time; it takes effect only when a reviewer approves it."
         ),
     )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True, editable=False)
-    review_interval_months = models.PositiveSmallIntegerField(
-        _("review every (months)"), default=12
-    )
-    next_review_due = models.DateField(
-        _("next review due"), null=True, blank=True, editable=False, db_index=True
-    )
     change_note = models.TextField(
-        _("what changed at this review"),
+        _("proposed note: what changed"),
         blank=True,
-        help_text=_("Shown to readers under the review date, e.g. 'Updated withdrawal timeline.'"),
+        help_text=_(
+            "A suggestion for the reviewer, who confirms or rewrites it when approving. "
+            "Readers see the approved note under the review date."
+        ),
     )
     meta_description = models.CharField(
         _("meta description"),
@@ -347,16 +384,20 @@ class Article(models.Model):
         help_text=_("For search results; the summary is used when empty. At most 160 characters."),
     )
     related = models.ManyToManyField(
-        "self", verbose_name=_("related articles"), symmetrical=False, blank=True
+        "self",
+        verbose_name=_("related articles"),
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["body_html", "help_html", "toc"])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-publish_at", "title"]
+        ordering = ["title"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [("approve_article", _("Can approve and publish articles"))]
@@ -365,47 +406,281 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Saved the way the admin's form would save them (which strips), so
+        # that text saved in code and text saved from the form compare equal.
+        for field in ("title", "summary", "body", "when_to_get_help", "meta_description"):
+            value = getattr(self, field) or ""
+            setattr(self, field, value.replace("\r\n", "\n").strip())
         self.body_html, self.toc = render_article_body(self.body)
         self.help_html = render_markdown(self.when_to_get_help)
-        self.next_review_due = (
-            add_months(self.last_reviewed, self.review_interval_months)
-            if self.last_reviewed
-            else None
-        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields, "body_html", "help_html", "toc", "next_review_due", "updated_at"
-            }  # fmt: skip
+            kwargs["update_fields"] = {*update_fields, "body_html", "help_html", "toc", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("article_detail", args=[self.slug])
+        """The public address: the approved version's, which may differ from the working slug."""
+        slug = self.live_version.slug if self.live_version_id else self.slug
+        return reverse("article_detail", args=[slug])
 
     def is_published(self, now=None):
         now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= now
+            and self.live_version_id is not None
+            and self.live_version.publish_at <= now
         )
+
+    def is_scheduled(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.live_version_id is not None
+            and self.live_version.publish_at > now
+        )
+
+    @property
+    def has_pending_changes(self):
+        return self.review_status != self.ReviewStatus.APPROVED
+
+    def state_label(self, now=None):
+        """Where the article stands, in the words staff use: "Scheduled for …", "In review"."""
+        if self.status == self.Status.ARCHIVED:
+            return _("Archived")
+        if self.status == self.Status.PUBLISHED and self.live_version_id:
+            if self.is_scheduled(now):
+                when = date_format(timezone.localtime(self.live_version.publish_at), "DATETIME_FORMAT")
+                base = _("Scheduled for %(when)s") % {"when": when}
+            else:
+                base = _("Published")
+            pending = {
+                self.ReviewStatus.EDITING: _("with changes waiting for review"),
+                self.ReviewStatus.IN_REVIEW: _("with changes in review"),
+                self.ReviewStatus.CHANGES_REQUESTED: _("with changes requested by the reviewer"),
+            }.get(self.review_status)
+            return f"{base}, {pending}" if pending else base
+        labels = {
+            self.ReviewStatus.IN_REVIEW: _("In review"),
+            self.ReviewStatus.CHANGES_REQUESTED: _("Changes requested"),
+        }
+        if self.review_status in labels:
+            return labels[self.review_status]
+        return _("Unpublished") if self.live_version_id else _("Draft")
+
+    def reviewable_content(self):
+        """What a reviewer approves, as plain data: the text, the author and the citations.
+
+        Its hash binds an approval to exactly this content (see
+        ``content_hash``); an edit made after the reviewer opened the
+        changes changes the hash, and the approval is refused.
+        """
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "summary": self.summary,
+            "meta_description": self.meta_description,
+            "body": self.body,
+            "when_to_get_help": self.when_to_get_help,
+            "author": self.author_id,
+            "citations": [
+                citation.snapshot() for citation in self.citations.order_by("order", "pk")
+            ],
+        }
+
+
+def content_hash(content):
+    """A fingerprint of ``reviewable_content()``: equal only for identical content."""
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CitationSnapshot:
+    """A citation as it was approved, read from the version's JSON."""
+
+    order: int
+    authors: str
+    title: str
+    publisher: str
+    year: int | None
+    url: str
+    doi: str
+    pmid: str
+    last_checked: date
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(**{**data, "last_checked": date.fromisoformat(data["last_checked"])})
+
+
+class ArticleVersionQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """The versions visitors read: each published article's approved version, once due."""
+        now = now or timezone.now()
+        return self.filter(live_for__status=Article.Status.PUBLISHED, publish_at__lte=now)
+
+    def for_listing(self):
+        return self.defer("body", "body_html", "when_to_get_help", "help_html", "toc", "citations")
+
+
+class ArticleVersion(models.Model):
+    """One approved version of an article: exactly what its reviewer saw and approved.
+
+    Written once, by ``content.services``, and never changed: the text, its
+    rendered HTML, the citations and the byline as they were at approval.
+    Every public page, the feed, the sitemap, search and the JSON-LD read
+    these rows. Together they are the article's public review history.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("Medical review")
+        CORRECTION = "correction", _("Correction, no clinical change")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150)
+    summary = models.TextField(_("summary"))
+    meta_description = models.CharField(_("meta description"), max_length=160, blank=True)
+    body = models.TextField(_("body"))
+    when_to_get_help = models.TextField(_("when to get help now"), blank=True)
+    body_html = models.TextField()
+    help_html = models.TextField(blank=True)
+    toc = models.JSONField(default=list)
+    citations = models.JSONField(_("citations"), default=list)
+    author = models.ForeignKey(
+        Person, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        Person,
+        verbose_name=_("medical reviewer"),
+        on_delete=models.PROTECT,
+        related_name="versions_reviewed",
+    )
+    byline = models.JSONField(
+        _("byline"), default=dict, help_text=_("Names and credentials as shown at approval.")
+    )
+    change_note = models.TextField(_("what changed"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    publish_at = models.DateTimeField(_("public from"), db_index=True)
+    first_published_at = models.DateTimeField(_("first published"))
+    last_reviewed = models.DateField(_("last reviewed"))
+    review_interval_months = models.PositiveSmallIntegerField(_("review every (months)"))
+    next_review_due = models.DateField(_("next review due"), db_index=True)
+    content_hash = models.CharField(_("content fingerprint"), max_length=64)
+    advice_overridden = models.JSONField(
+        _("advice approved anyway"),
+        default=list,
+        blank=True,
+        help_text=_("Content advice the reviewer saw and approved the article despite."),
+    )
+
+    objects = ArticleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        verbose_name = _("approved version")
+        verbose_name_plural = _("approved versions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="version_number_unique")
+        ]
+        indexes = [models.Index(fields=["slug"], name="version_slug")]
+
+    def __str__(self):
+        return _("%(title)s, version %(number)d") % {"title": self.title, "number": self.number}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("An approved version never changes; approve a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An approved version is part of the review record and is kept.")
+
+    def get_absolute_url(self):
+        return reverse("article_detail", args=[self.slug])
+
+    def reviewable_content(self):
+        """The approved content, in the shape of ``Article.reviewable_content()``."""
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "summary": self.summary,
+            "meta_description": self.meta_description,
+            "body": self.body,
+            "when_to_get_help": self.when_to_get_help,
+            "author": self.author_id,
+            "citations": self.citations,
+        }
 
     def is_review_overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.next_review_due is not None and self.next_review_due < today
+        return self.next_review_due < today
 
     @property
     def description(self):
         return self.meta_description or self.summary
 
     @property
+    def citation_list(self):
+        return [CitationSnapshot.from_json(data) for data in self.citations]
+
+    @property
+    def author_name(self):
+        return _person_label(self.byline.get("author", {}))
+
+    @property
+    def reviewer_name(self):
+        return _person_label(self.byline.get("reviewer", {}))
+
+    @property
+    def reviewer_plain_name(self):
+        return self.byline.get("reviewer", {}).get("name", "")
+
+    @property
+    def reviewer_specialty(self):
+        return self.byline.get("reviewer", {}).get("specialty", "")
+
+    @property
+    def is_correction(self):
+        return self.kind == self.Kind.CORRECTION
+
+    @property
     def published_date(self):
-        return timezone.localdate(self.publish_at) if self.publish_at else None
+        return timezone.localdate(self.first_published_at)
 
     @property
     def modified_date(self):
-        """The date shown as "updated", in the JSON-LD and in the sitemap."""
-        return timezone.localdate(self.updated_at) if self.updated_at else None
+        """When this version's text became public: the "updated" date of page, JSON-LD and sitemap."""
+        return timezone.localdate(self.publish_at)
+
+    @property
+    def shows_separate_update_date(self):
+        return self.modified_date not in (self.published_date, self.last_reviewed)
+
+
+def _person_label(data):
+    name, credentials = data.get("name", ""), data.get("credentials", "")
+    return f"{name}, {credentials}" if credentials else name
+
+
+def byline_entry(person):
+    """The parts of a person's profile a version keeps, as they are now."""
+    return {
+        "name": person.name,
+        "credentials": person.credentials,
+        "job_title": person.job_title,
+        "specialty": person.specialty,
+    }
 
 
 class Citation(models.Model):
@@ -441,25 +716,68 @@ class Citation(models.Model):
         today = today or timezone.localdate()
         return self.last_checked < today - timedelta(days=365)
 
+    def snapshot(self):
+        """This citation as plain data, the form in which a version keeps it."""
+        return {
+            "order": self.order,
+            "authors": self.authors,
+            "title": self.title,
+            "publisher": self.publisher,
+            "year": self.year,
+            "url": self.url,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "last_checked": self.last_checked.isoformat(),
+        }
+
 
 class Review(models.Model):
-    """A record of one medical approval: who, when, what changed, which revision."""
+    """One decision of a medical reviewer on an article: the review record staff see.
+
+    An approval (or a correction) points at the version it created; a
+    request for changes carries the reviewer's comment, shown to the editor
+    on the article until the article is sent for review again.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CORRECTION = "correction", _("Correction published")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reviews")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="article_reviews"
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.APPROVED
     )
-    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
-    change_note = models.TextField(_("what changed"), blank=True)
-    revision = models.PositiveIntegerField(
-        _("revision approved"), help_text=_("The article's history entry that was approved.")
+    reviewer = models.ForeignKey(
+        Person, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="article_reviews",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.OneToOneField(
+        ArticleVersion,
+        verbose_name=_("version approved"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review",
+    )
+    content_hash = models.CharField(
+        _("content fingerprint reviewed"), max_length=64, blank=True, default=""
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-approved_at"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
 
     def __str__(self):
-        return f"{self.article} — {self.reviewer} — {self.approved_at:%Y-%m-%d}"
+        return f"{self.article} — {self.get_decision_display()} — {self.created_at:%Y-%m-%d}"

@@ -20,6 +20,7 @@ _EDITING += [
 _EDITING += [
     "content.delete_citation",
     "content.view_review",
+    "content.view_articleversion",
     "content.view_historicalarticle",
 ]
 

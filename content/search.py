@@ -3,19 +3,19 @@
 from django.db import connection
 from django.db.models import Case, Q, Value, When
 
-from content.models import Article
+from content.models import ArticleVersion
 
 MAX_QUERY_LENGTH = 200
 
 
 def search_articles(query):
-    """Published articles matching ``query``, best first.
+    """Approved versions visitors can read that match ``query``, best first.
 
     On PostgreSQL the title and summary weigh more than the body; SQLite,
     used for local demos, falls back to a case-insensitive match with title
     matches first.
     """
-    articles = Article.objects.published().for_listing()
+    articles = ArticleVersion.objects.live().for_listing()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from content.models import Article, Person, SitePage, Topic
+from content.models import ArticleVersion, Person, SitePage, Topic
 
 
 class SiteUrlSitemap(Sitemap):
@@ -19,7 +19,7 @@ class SiteUrlSitemap(Sitemap):
 
 class ArticleSitemap(SiteUrlSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return ArticleVersion.objects.live().only("slug", "publish_at").order_by("article_id")
 
     def lastmod(self, article):
         # The same date the page and its JSON-LD show as "updated".

@@ -7,16 +7,17 @@ three always agree.
 from django.urls import reverse
 
 
-def _person(person, site_url):
+def _person(byline, person, site_url):
+    """A person as the version's byline names them, linked to their profile."""
     data = {
         "@type": "Person",
-        "name": person.name,
+        "name": byline.get("name", ""),
         "url": site_url + person.get_absolute_url(),
     }
-    if person.credentials:
-        data["honorificSuffix"] = person.credentials
-    if person.job_title:
-        data["jobTitle"] = person.job_title
+    if byline.get("credentials"):
+        data["honorificSuffix"] = byline["credentials"]
+    if byline.get("job_title"):
+        data["jobTitle"] = byline["job_title"]
     return data
 
 
@@ -27,9 +28,9 @@ def _organization(center, site_url):
     return data
 
 
-def article_json_ld(article, *, center, site_url):
+def article_json_ld(article, *, topics, center, site_url):
+    """JSON-LD for ``article``, an ``ArticleVersion``: what was approved, nothing newer."""
     url = site_url + article.get_absolute_url()
-    topics = list(article.topics.all())
     page = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -39,8 +40,8 @@ def article_json_ld(article, *, center, site_url):
         "name": article.title,
         "description": article.description,
         "about": [{"@type": "Thing", "name": t.name} for t in topics],
-        "author": _person(article.author, site_url),
-        "reviewedBy": _person(article.reviewer, site_url),
+        "author": _person(article.byline.get("author", {}), article.author, site_url),
+        "reviewedBy": _person(article.byline.get("reviewer", {}), article.reviewer, site_url),
         "publisher": _organization(center, site_url),
         "citation": [
             {
@@ -50,15 +51,12 @@ def article_json_ld(article, *, center, site_url):
                 "url": c.url,
                 **({"datePublished": str(c.year)} if c.year else {}),
             }
-            for c in article.citations.all()
+            for c in article.citation_list
         ],
     }
-    if article.last_reviewed:
-        page["lastReviewed"] = article.last_reviewed.isoformat()
-    if article.published_date:
-        page["datePublished"] = article.published_date.isoformat()
-    if article.modified_date:
-        page["dateModified"] = article.modified_date.isoformat()
+    page["lastReviewed"] = article.last_reviewed.isoformat()
+    page["datePublished"] = article.published_date.isoformat()
+    page["dateModified"] = article.modified_date.isoformat()
     crumbs = [("Home", site_url + "/")]
     if topics:
         crumbs.append((topics[0].name, site_url + topics[0].get_absolute_url()))

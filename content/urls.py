@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+    path(
+        "articles/<slug:slug>/review-history/",
+        views.article_review_history,
+        name="article_review_history",
+    ),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("people/", views.person_list, name="person_list"),

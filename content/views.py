@@ -2,17 +2,18 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from content.context_processors import center_for_request
-from content.models import Article, Person, SitePage, Topic
+from content.models import Article, ArticleVersion, Person, SitePage, Topic
 from content.search import MAX_QUERY_LENGTH, search_articles
+from content.services import article_preview_version
 from content.structured_data import article_json_ld
 from wellness_site.admin_site import staff_page
 
@@ -21,8 +22,15 @@ ARTICLES_PER_PAGE = 10
 
 def _published_topics():
     now = timezone.now()
-    published = Q(articles__status=Article.Status.PUBLISHED, articles__publish_at__lte=now)
+    published = Q(
+        articles__status=Article.Status.PUBLISHED, articles__live_version__publish_at__lte=now
+    )
     return Topic.objects.annotate(article_count=Count("articles", filter=published))
+
+
+def _live_listing():
+    """Approved versions visitors may see, newest article first."""
+    return ArticleVersion.objects.live().for_listing().order_by("-first_published_at", "title")
 
 
 @require_GET
@@ -32,7 +40,7 @@ def home(request):
         "content/home.html",
         {
             "topics": _published_topics(),
-            "latest": Article.objects.published().for_listing()[:4],
+            "latest": _live_listing()[:4],
         },
     )
 
@@ -45,49 +53,81 @@ def site_page(request, kind):
 
 @require_GET
 def article_list(request):
-    paginator = Paginator(Article.objects.published().for_listing(), ARTICLES_PER_PAGE)
+    paginator = Paginator(_live_listing(), ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "content/article_list.html", {"page_obj": page})
 
 
-def _article_for_page(queryset, **lookup):
-    related = Article.objects.published().for_listing()
-    return get_object_or_404(
-        queryset.select_related("author", "reviewer").prefetch_related(
-            "topics", "citations", Prefetch("related", queryset=related)
-        ),
-        **lookup,
-    )
-
-
-def _render_article(request, article, *, preview=False):
+def _render_article(request, version, *, preview_of=None):
+    """An article page from ``version``: an approved version, or a preview of the working copy."""
     center = center_for_request(request)
+    article_id = version.article_id
+    topics = list(Topic.objects.filter(articles=article_id))
     context = {
-        "article": article,
-        "topics": list(article.topics.all()),
-        "citations": list(article.citations.all()),
-        "related_articles": list(article.related.all()),
-        "review_overdue": article.is_review_overdue(),
-        "preview": preview,
-        "json_ld": article_json_ld(article, center=center, site_url=settings.SITE_URL),
+        "article": version,
+        "topics": topics,
+        "citations": version.citation_list,
+        "related_articles": list(_live_listing().filter(article__related_from=article_id)),
+        "review_overdue": version.is_review_overdue(),
+        "preview_of": preview_of,
+        "json_ld": article_json_ld(
+            version, topics=topics, center=center, site_url=settings.SITE_URL
+        ),
     }
     return render(request, "content/article_detail.html", context)
 
 
+def _live_version_or_redirect(slug, url_name="article_detail"):
+    """The live version at ``slug``; or a 301 from an address the article had before."""
+    live = ArticleVersion.objects.live().select_related("author", "reviewer")
+    version = live.filter(slug=slug).first()
+    if version is not None:
+        return version, None
+    # An older approved version had this address: send visitors to today's.
+    moved = (
+        ArticleVersion.objects.filter(slug=slug, article__in=Article.objects.published())
+        .select_related("article__live_version")
+        .only("article__live_version__slug")
+        .first()
+    )
+    if moved is None:
+        raise Http404(_("No such article."))
+    return None, redirect(url_name, moved.article.live_version.slug, permanent=True)
+
+
 @require_GET
 def article_detail(request, slug):
-    article = _article_for_page(Article.objects.published(), slug=slug)
-    return _render_article(request, article)
+    version, moved = _live_version_or_redirect(slug)
+    return moved or _render_article(request, version)
+
+
+@require_GET
+def article_review_history(request, slug):
+    """Every approval of the article visitors can see, newest first: the public review record."""
+    version, moved = _live_version_or_redirect(slug, "article_review_history")
+    if moved:
+        return moved
+    history = (
+        ArticleVersion.objects.filter(article=version.article_id, publish_at__lte=timezone.now())
+        .select_related("reviewer", "review__reviewer")
+        .defer("body", "body_html", "when_to_get_help", "help_html", "toc", "citations")
+        .order_by("-number")
+    )
+    return render(
+        request, "content/article_review_history.html", {"article": version, "history": history}
+    )
 
 
 @never_cache
 @staff_page
 def article_preview(request, pk):
-    """An article in any state, exactly as it will look, for staff only."""
+    """The working copy exactly as approval would publish it, for staff only."""
     if not request.user.has_perm("content.view_article"):
         raise Http404
-    article = _article_for_page(Article.objects.all(), pk=pk)
-    response = _render_article(request, article, preview=True)
+    article = get_object_or_404(
+        Article.objects.select_related("author", "reviewer", "live_version"), pk=pk
+    )
+    response = _render_article(request, article_preview_version(article), preview_of=article)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -100,7 +140,7 @@ def topic_list(request):
 @require_GET
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.published().for_listing().filter(topics=topic)
+    articles = _live_listing().filter(article__topics=topic)
     return render(request, "content/topic_detail.html", {"topic": topic, "articles": articles})
 
 
@@ -115,7 +155,7 @@ def person_list(request):
 @require_GET
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    published = Article.objects.published().for_listing()
+    published = _live_listing()
     return render(
         request,
         "content/person_detail.html",

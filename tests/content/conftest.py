@@ -1,11 +1,12 @@
 """Factories for content: topics, people, articles in every workflow state."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from content.models import Article, Citation, Person, Topic
+from content.services import article_import_approved_version
 
 
 @pytest.fixture
@@ -35,9 +36,17 @@ def reviewer_person(db, reviewer):
 
 @pytest.fixture
 def make_article(db, topic, author, reviewer_person):
-    """make_article(**fields) -> a saved article with one citation unless citations=0."""
+    """make_article(**fields) -> a saved article with one citation unless citations=0.
 
-    def _make(citations=1, topics=None, **fields):
+    ``status`` is "published" (the default: approved by ``reviewer_person``
+    on ``last_reviewed``, through the workflow's import), "archived",
+    "in_review" (a never-approved working copy sent for review) or "draft".
+    """
+
+    def _make(
+        citations=1, topics=None, status="published", last_reviewed=None,
+        review_interval_months=12, **fields,
+    ):  # fmt: skip
         n = Article.objects.count() + 1
         defaults = {
             "title": f"Article {n}",
@@ -46,9 +55,7 @@ def make_article(db, topic, author, reviewer_person):
             "body": "## First section\n\nSome text that cites a source.[^1]\n",
             "author": author,
             "reviewer": reviewer_person,
-            "status": Article.Status.PUBLISHED,
             "publish_at": timezone.now() - timedelta(days=30),
-            "last_reviewed": timezone.localdate() - timedelta(days=30),
         }
         defaults.update(fields)
         article = Article.objects.create(**defaults)
@@ -59,7 +66,20 @@ def make_article(db, topic, author, reviewer_person):
                 title=f"Source {i}", publisher="NIDA", year=2021,
                 url=f"https://nida.nih.gov/source-{i}", last_checked=timezone.localdate(),
             )  # fmt: skip
-        return article
+        if status in (Article.Status.PUBLISHED, Article.Status.ARCHIVED):
+            reviewed_on = last_reviewed or timezone.localdate() - timedelta(days=30)
+            article_import_approved_version(
+                article=article,
+                reviewer=article.reviewer,
+                approved_at=timezone.make_aware(datetime.combine(reviewed_on, time(12))),
+                change_note="First medical review.",
+                review_interval_months=review_interval_months,
+            )
+            if status == Article.Status.ARCHIVED:
+                Article.objects.filter(pk=article.pk).update(status=status)
+        elif status == Article.ReviewStatus.IN_REVIEW:
+            Article.objects.filter(pk=article.pk).update(review_status=status)
+        return Article.objects.select_related("live_version").get(pk=article.pk)
 
     return _make
 

@@ -6,15 +6,41 @@ the admin. The fixtures' dates were written as of ``WRITTEN_ON``; they are
 moved forward by the time since, so that the demo keeps one article overdue
 for review and one scheduled for the future whenever it is loaded.
 
-To regenerate a fixture after editing the demo content (then set
+Articles arrive as working copies. Visitors read approved versions, which
+only ``content.services`` makes, so each new article's approvals are then
+recorded from ``demo_reviews.json``: for each article slug, its approvals
+oldest first, each with the approving reviewer's slug, ``approved_at``, the
+``change_note`` readers see and ``review_interval_months``. The first
+approval's time is when the article was first published, unless the article
+proposes a later ``publish_at`` (the scheduled one). An article without
+approvals stays an unpublished draft. Finally two new articles get a change
+after approval, so that every state can be seen without typing: one change
+waits in review, the other has a reviewer's request for changes
+(``PENDING_CHANGE`` and ``CHANGES_REQUESTED`` below).
+
+To regenerate the fixtures after editing the demo content (then set
 ``WRITTEN_ON`` to the day of the dump):
 
     python manage.py dumpdata content.centerprofile content.sitepage \\
         --indent 2 -o fixtures/demo_site.json
     python manage.py dumpdata content.topic content.person content.article \\
         content.citation --indent 2 -o fixtures/demo_articles.json
+    python manage.py shell -v 0 -c "import json; from collections import defaultdict; \\
+        from content.models import ArticleVersion; a = defaultdict(list); \\
+        [a[v.article.slug].append({'approved_at': v.approved_at.isoformat(), \\
+        'reviewer': v.reviewer.slug, 'change_note': v.change_note, \\
+        'review_interval_months': v.review_interval_months}) for v in \\
+        ArticleVersion.objects.filter(kind='review').order_by('approved_at')]; \\
+        print(json.dumps(a, indent=2, ensure_ascii=False))" > fixtures/demo_reviews.json
+
+then edit demo_articles.json: drop from each article what the workflow sets
+(``status``, ``review_status``, ``live_version``, ``change_note``, and
+``publish_at`` unless it is a future time to schedule the article for), and
+give the two articles changed here the body of their approved version, or
+this command would add its change a second time.
 """
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -23,15 +49,54 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from content.models import Article, Citation, Person
+from content.models import Article, Citation, Person, Review, content_hash
+from content.services import article_import_approved_version
 
 FIXTURES = ["demo_site.json", "demo_articles.json"]
+APPROVALS = "demo_reviews.json"
 WRITTEN_ON = date(2026, 11, 24)
 DATES_TO_SHIFT = {
-    Article: ["publish_at", "last_reviewed"],
+    Article: ["publish_at"],
     Citation: ["last_checked"],
     Person: ["licence_expires"],
+}
+
+# create_demo_staff links the demo reviewer account to this profile, so the
+# two articles below must name her: she can then act on them as herself.
+DEMO_REVIEWER = "odalys-brambleworth"
+
+# Each change is inserted into the approved body right after ``after``.
+PENDING_CHANGE = {
+    "slug": "heroin-withdrawal-symptoms-and-timeline",
+    "after": "This is one reason why ongoing care matters.\n",
+    "text": (
+        "\n### If fentanyl was involved\n\n"
+        "Much of the heroin sold today also has fentanyl in it, often without the "
+        "buyer knowing. With fentanyl, withdrawal may start later or last longer than "
+        "the timeline above. It can also change when it is safe to start buprenorphine. "
+        "Tell your care team what you have been taking, even if you are not sure what "
+        "was in it.\n"
+    ),
+    "change_note": "Added how fentanyl can change the withdrawal timeline.",
+}
+CHANGES_REQUESTED = {
+    "slug": "medication-assisted-treatment",
+    "after": "- It can be prescribed in a doctor's office or clinic.[^2]\n",
+    "text": (
+        "- Prescribers no longer need a special waiver to prescribe it, so more "
+        "clinics can offer it.\n"
+    ),
+    "change_note": "Added that prescribers no longer need a special waiver for buprenorphine.",
+    "comment": (
+        "Please say “medications for opioid use disorder (MOUD)” instead of "
+        "“medication-assisted treatment” and “MAT” in the title, summary and body: "
+        "the medicine is the treatment, not an aid to it. In the buprenorphine "
+        "section, also explain precipitated withdrawal: a first dose taken while "
+        "other opioids are still active can bring on sudden, severe withdrawal, so "
+        "people should start only when their clinician says it is time."
+    ),
 }
 
 
@@ -44,8 +109,7 @@ class Command(BaseCommand):
         articles = []
         with transaction.atomic():
             for name in FIXTURES:
-                path = Path(settings.BASE_DIR) / "fixtures" / name
-                with path.open(encoding="utf-8") as stream:
+                with _fixture_path(name).open(encoding="utf-8") as stream:
                     for item in serializers.deserialize("json", stream):
                         obj = item.object
                         model = type(obj)
@@ -57,9 +121,8 @@ class Command(BaseCommand):
                             if value is not None:
                                 setattr(obj, field, value + shift)
                         if model is Article:
-                            # A full save renders the Markdown and derives the
-                            # review dates; links to other articles wait until
-                            # all of them exist.
+                            # A full save renders the Markdown; links to other
+                            # articles wait until all of them exist.
                             obj.save()
                             articles.append(item)
                         else:
@@ -68,4 +131,67 @@ class Command(BaseCommand):
             for item in articles:
                 for field_name, values in item.m2m_data.items():
                     getattr(item.object, field_name).set(values)
-        self.stdout.write(f"Demo data: {created} created, {kept} already present.")
+            new = {item.object.slug: item.object for item in articles}
+            # After the citations are in, because an approval freezes them too.
+            approved = self._approve(new, shift)
+            self._change(new, PENDING_CHANGE, Article.ReviewStatus.IN_REVIEW)
+            changed = self._change(new, CHANGES_REQUESTED, Article.ReviewStatus.CHANGES_REQUESTED)
+            if changed is not None:
+                Review.objects.create(
+                    article=changed,
+                    decision=Review.Decision.CHANGES_REQUESTED,
+                    reviewer=changed.reviewer,
+                    user=None,
+                    comment=CHANGES_REQUESTED["comment"],
+                    content_hash=content_hash(changed.reviewable_content()),
+                )
+        self.stdout.write(
+            f"Demo data: {created} created, {kept} already present; "
+            f"{approved} approved versions recorded."
+        )
+
+    def _approve(self, new_articles, shift):
+        with _fixture_path(APPROVALS).open(encoding="utf-8") as stream:
+            approvals = json.load(stream)
+        reviewers = {person.slug: person for person in Person.objects.all()}
+        count = 0
+        for slug, article in new_articles.items():
+            for approval in sorted(approvals.get(slug, []), key=_approved_at):
+                article_import_approved_version(
+                    article=article,
+                    reviewer=reviewers[approval["reviewer"]],
+                    approved_at=_approved_at(approval) + shift,
+                    change_note=approval["change_note"],
+                    review_interval_months=approval["review_interval_months"],
+                )
+                count += 1
+        return count
+
+    def _change(self, new_articles, change, review_status):
+        """Edit a newly loaded article after its approval; the live version stays as it was."""
+        if change["slug"] not in new_articles:
+            return None
+        article = Article.objects.get(pk=new_articles[change["slug"]].pk)
+        if change["after"] in article.body:
+            article.body = article.body.replace(
+                change["after"], change["after"] + change["text"], 1
+            )
+        else:
+            article.body = f"{article.body.rstrip()}\n{change['text']}"
+        article.change_note = change["change_note"]
+        article.reviewer = Person.objects.get(slug=DEMO_REVIEWER)
+        article._change_reason = "Demo data: a change after approval"
+        article.save(update_fields=["body", "change_note", "reviewer"])
+        # update(), as content.services does for workflow fields: the edit is
+        # already in the history, and a second entry would only repeat it.
+        Article.objects.filter(pk=article.pk).update(review_status=review_status)
+        article.review_status = review_status
+        return article
+
+
+def _fixture_path(name):
+    return Path(settings.BASE_DIR) / "fixtures" / name
+
+
+def _approved_at(approval):
+    return parse_datetime(approval["approved_at"])

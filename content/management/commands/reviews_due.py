@@ -38,8 +38,8 @@ class Command(BaseCommand):
     @staticmethod
     def _line(article):
         return _("%(due)s  %(title)s  (%(status)s; reviewer: %(reviewer)s)") % {
-            "due": article.next_review_due.isoformat(),
+            "due": article.live_version.next_review_due.isoformat(),
             "title": article.title,
-            "status": article.get_status_display(),
-            "reviewer": article.reviewer,
+            "status": article.state_label(),
+            "reviewer": article.live_version.reviewer_name,
         }
