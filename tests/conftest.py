@@ -13,6 +13,7 @@ PUBLIC_PAGES = {
     "home": "/",
     "article": "/articles/heroin-withdrawal-symptoms-and-timeline/",
     "article_overdue": "/articles/inpatient-treatment-what-to-expect/",
+    "article_review_history": "/articles/heroin-withdrawal-symptoms-and-timeline/review-history/",
     "article_list": "/articles/",
     "topic": "/topics/withdrawal/",
     "topic_list": "/topics/",

@@ -1,26 +1,58 @@
-"""Demo data loads idempotently, and demo staff exist only in local demo mode."""
+"""Demo data loads idempotently, through the review workflow; demo staff only in demo mode."""
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
-from content.models import CenterProfile, SitePage
+from content.models import (
+    Article,
+    ArticleVersion,
+    CenterProfile,
+    Person,
+    Review,
+    SitePage,
+    add_months,
+    content_hash,
+)
+
+DRAFT = "paying-for-treatment"
+SCHEDULED = "words-matter-talking-about-addiction"
+OVERDUE = "inpatient-treatment-what-to-expect"
+PENDING = "heroin-withdrawal-symptoms-and-timeline"
+CHANGES_REQUESTED = "medication-assisted-treatment"
+DEMO_REVIEWER = "odalys-brambleworth"
+# Articles whose history has a first review and a later one.
+REVIEWED_TWICE = {
+    "what-is-heroin-addiction",
+    "how-heroin-affects-the-brain-and-body",
+    "heroin-withdrawal-symptoms-and-timeline",
+    "opioid-overdose-signs-911-naloxone",
+    "medically-supervised-heroin-detox",
+    "medication-assisted-treatment",
+    "helping-a-loved-one-who-uses-heroin",
+}
 
 
 def _snapshot():
     return (
         list(CenterProfile.objects.values()),
         list(SitePage.objects.order_by("pk").values()),
+        list(Article.objects.order_by("pk").values()),
+        list(ArticleVersion.objects.order_by("pk").values()),
+        list(Review.objects.order_by("pk").values()),
     )
 
 
 def test_loading_twice_changes_nothing(db):
     call_command("load_demo_data", verbosity=0)
     first = _snapshot()
+    versions = ArticleVersion.objects.count()
     call_command("load_demo_data", verbosity=0)
     assert _snapshot() == first
+    assert ArticleVersion.objects.count() == versions
     assert SitePage.objects.count() == 4
     assert CenterProfile.objects.count() == 1
 
@@ -71,19 +103,115 @@ def test_demo_staff_twice_keeps_the_password(db, settings, capsys):
     assert authenticate(request, username="demo-editor", password=password) is not None
 
 
-def test_demo_articles_cover_every_state_and_pass_our_own_checks(db):
-    from content.models import Article
+def test_demo_articles_cover_every_state_and_pass_our_own_checks(demo_data):
     from content.readability import reading_grade, words_to_avoid
 
-    call_command("load_demo_data", verbosity=0)
-    articles = list(Article.objects.prefetch_related("citations"))
+    articles = list(Article.objects.select_related("live_version").prefetch_related("citations"))
     assert len(articles) >= 10
     assert sum(a.is_published() for a in articles) >= 10
-    assert any(a.is_published() and a.is_review_overdue() for a in articles)
-    assert any(a.status == Article.Status.PUBLISHED and not a.is_published() for a in articles)
+    assert any(a.is_published() and a.live_version.is_review_overdue() for a in articles)
+    assert any(a.is_scheduled() for a in articles)
     assert any(a.status == Article.Status.DRAFT for a in articles)
+    assert {a.review_status for a in articles if a.is_published()} == {
+        Article.ReviewStatus.APPROVED,
+        Article.ReviewStatus.IN_REVIEW,
+        Article.ReviewStatus.CHANGES_REQUESTED,
+    }
     for article in articles:
         assert len(article.citations.all()) >= 3, article.slug
         assert reading_grade(article.body) <= 9, article.slug
         text = " ".join([article.title, article.summary, article.body, article.when_to_get_help])
         assert words_to_avoid(text) == [], article.slug
+
+
+def test_each_state_is_the_intended_article(demo_data):
+    articles = {a.slug: a for a in Article.objects.select_related("live_version")}
+    draft = articles[DRAFT]
+    assert draft.status == Article.Status.DRAFT and draft.live_version is None
+    assert articles[SCHEDULED].is_scheduled()
+    assert articles[SCHEDULED].live_version.publish_at > timezone.now()
+    overdue = articles[OVERDUE].live_version
+    assert articles[OVERDUE].is_published() and overdue.is_review_overdue()
+    assert overdue.last_reviewed < add_months(timezone.localdate(), -12)
+    assert articles[PENDING].review_status == Article.ReviewStatus.IN_REVIEW
+    assert articles[PENDING].change_note
+    assert articles[CHANGES_REQUESTED].review_status == Article.ReviewStatus.CHANGES_REQUESTED
+
+
+def test_every_article_but_the_draft_has_an_approved_version(demo_data):
+    for article in Article.objects.exclude(slug=DRAFT).select_related("live_version"):
+        version = article.live_version
+        assert version is not None, article.slug
+        assert article.status == Article.Status.PUBLISHED, article.slug
+        assert version.reviewer_id == article.reviewer_id, article.slug
+        assert version.review.decision == Review.Decision.APPROVED, article.slug
+
+
+def test_articles_reviewed_twice_show_both_reviews_in_their_history(demo_data):
+    for article in Article.objects.all():
+        versions = list(article.versions.order_by("number"))
+        expected = 2 if article.slug in REVIEWED_TWICE else (0 if article.slug == DRAFT else 1)
+        assert len(versions) == expected, article.slug
+        if expected:
+            first, last = versions[0], versions[-1]
+            assert first.change_note == "First medical review.", article.slug
+            assert last == article.live_version, article.slug
+            assert last.first_published_at == first.publish_at, article.slug
+        if expected == 2:
+            assert first.last_reviewed < last.last_reviewed, article.slug
+            assert last.change_note != "First medical review.", article.slug
+
+
+def test_the_pending_change_waits_for_review_and_is_not_public(demo_data, client):
+    article = Article.objects.select_related("live_version").get(slug=PENDING)
+    added = "withdrawal may start later or last longer"
+    assert added in article.body
+    assert added not in article.live_version.body
+    assert content_hash(article.reviewable_content()) != article.live_version.content_hash
+    assert article.reviewer.slug == article.live_version.reviewer.slug == DEMO_REVIEWER
+
+    response = client.get(f"/articles/{PENDING}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Most of the physical symptoms slowly ease." in page
+    assert added not in page
+
+
+def test_the_reviewer_asked_for_changes_on_one_article(demo_data):
+    article = Article.objects.select_related("live_version").get(slug=CHANGES_REQUESTED)
+    assert content_hash(article.reviewable_content()) != article.live_version.content_hash
+    assert article.reviewer.slug == article.live_version.reviewer.slug == DEMO_REVIEWER
+    request = article.reviews.get(decision=Review.Decision.CHANGES_REQUESTED)
+    assert request.resolved_at is None
+    assert request.reviewer.slug == DEMO_REVIEWER
+    assert "MOUD" in request.comment and "precipitated withdrawal" in request.comment
+    assert request.content_hash == content_hash(article.reviewable_content())
+
+
+def test_demo_reviewer_approves_as_the_demo_reviewer_profile(demo_data, settings, capsys):
+    settings.DEBUG = True
+    call_command("create_demo_staff")
+    out = capsys.readouterr().out
+    user = User.objects.get(username="demo-reviewer")
+    person = Person.objects.get(slug=DEMO_REVIEWER)
+    assert person.user == user
+    assert person.licence_is_current()
+    assert user.has_perm("content.approve_article")
+    assert f"demo-reviewer approves as {person}" in out
+
+
+def test_demo_reviewer_gets_a_current_licence_if_hers_expired(demo_data, settings, capsys):
+    settings.DEBUG = True
+    Person.objects.filter(slug=DEMO_REVIEWER).update(licence_expires="2020-01-31")
+    call_command("create_demo_staff")
+    assert "licence was missing or expired" in capsys.readouterr().out
+    person = Person.objects.get(slug=DEMO_REVIEWER)
+    assert person.licence_is_current() and person.user.username == "demo-reviewer"
+
+
+def test_demo_reviewer_leaves_a_profile_linked_to_someone_else(demo_data, settings, reviewer):
+    settings.DEBUG = True
+    Person.objects.filter(slug=DEMO_REVIEWER).update(user=reviewer)
+    call_command("create_demo_staff")
+    assert Person.objects.get(slug=DEMO_REVIEWER).user == reviewer
+    assert not Person.objects.filter(user__username="demo-reviewer").exists()
