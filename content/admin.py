@@ -21,10 +21,10 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
-from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -715,7 +715,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "months": version.review_interval_months,
         }
 
-    @admin.display(description=gettext_lazy("last reviewed"), ordering="live_version__last_reviewed")
+    @admin.display(
+        description=gettext_lazy("last reviewed"), ordering="live_version__last_reviewed"
+    )
     def last_reviewed(self, article):
         return article.live_version.last_reviewed if article.live_version else None
 

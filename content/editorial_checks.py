@@ -93,7 +93,7 @@ class ContentChecks:
             )
         for flagged in self.flagged_words:
             found.append(
-                _("%(field)s uses “%(word)s” (%(count)d×); prefer “%(instead)s”.")
+                _("%(field)s uses “%(word)s” (%(count)d times); prefer “%(instead)s”.")
                 % {
                     "field": flagged.field,
                     "word": flagged.word,
@@ -114,7 +114,9 @@ def _numbers(numbers):
 
 
 # Links to an article: "/articles/<slug>/", on this site or on SITE_URL.
-_ARTICLE_LINK = re.compile(r'href="(?P<href>(?P<origin>https?://[^/"]+)?/articles/(?P<slug>[^/"#?]+)/?[^"]*)"')
+_ARTICLE_LINK = re.compile(
+    r'href="(?P<href>(?P<origin>https?://[^/"]+)?/articles/(?P<slug>[^/"#?]+)/?[^"]*)"'
+)
 
 
 def _broken_article_links(article):

@@ -415,7 +415,13 @@ class Article(models.Model):
         self.help_html = render_markdown(self.when_to_get_help)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "help_html", "toc", "updated_at"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "body_html",
+                "help_html",
+                "toc",
+                "updated_at",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -449,7 +455,9 @@ class Article(models.Model):
             return _("Archived")
         if self.status == self.Status.PUBLISHED and self.live_version_id:
             if self.is_scheduled(now):
-                when = date_format(timezone.localtime(self.live_version.publish_at), "DATETIME_FORMAT")
+                when = date_format(
+                    timezone.localtime(self.live_version.publish_at), "DATETIME_FORMAT"
+                )
                 base = _("Scheduled for %(when)s") % {"when": when}
             else:
                 base = _("Published")
@@ -603,11 +611,11 @@ class ArticleVersion(models.Model):
             raise ValueError("An approved version never changes; approve a new one instead.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValueError("An approved version is part of the review record and is kept.")
-
     def get_absolute_url(self):
         return reverse("article_detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An approved version is part of the review record and is kept.")
 
     def reviewable_content(self):
         """The approved content, in the shape of ``Article.reviewable_content()``."""
@@ -660,7 +668,7 @@ class ArticleVersion(models.Model):
 
     @property
     def modified_date(self):
-        """When this version's text became public: the "updated" date of page, JSON-LD and sitemap."""
+        """When this version's text went public: "updated" on the page, JSON-LD and sitemap."""
         return timezone.localdate(self.publish_at)
 
     @property

@@ -120,7 +120,9 @@ def article_submit_for_review(*, article, user):
         if article.review_status == ReviewStatus.IN_REVIEW:
             raise WorkflowError(_("This article is already waiting for review."))
         if article.review_status == ReviewStatus.APPROVED and article.status == Status.PUBLISHED:
-            raise WorkflowError(_("Nothing to review: the article is the same as its approved version."))
+            raise WorkflowError(
+                _("Nothing to review: the article is the same as its approved version.")
+            )
         now = timezone.now()
         _resolve_change_requests(article, now)
         _set_workflow_fields(article, _("Sent for review"), review_status=ReviewStatus.IN_REVIEW)
@@ -432,7 +434,9 @@ def article_return_to_draft(*, article, user):
     with transaction.atomic():
         article = _locked(article)
         if article.status in (Status.PUBLISHED, Status.ARCHIVED):
-            _require_reviewer_permission(user, _("Only medical reviewers can unpublish an article."))
+            _require_reviewer_permission(
+                user, _("Only medical reviewers can unpublish an article.")
+            )
             _set_workflow_fields(article, _("Unpublished"), status=Status.DRAFT)
         elif article.review_status == ReviewStatus.IN_REVIEW:
             _set_workflow_fields(

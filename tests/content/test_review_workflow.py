@@ -59,7 +59,9 @@ def citation_form_data(article, **changes):
     """The change form with the article's citations as inline rows, ``changes`` applied."""
     data = form_data(article)
     citations = list(article.citations.order_by("order"))
-    data.update({"citations-TOTAL_FORMS": len(citations), "citations-INITIAL_FORMS": len(citations)})
+    data.update(
+        {"citations-TOTAL_FORMS": len(citations), "citations-INITIAL_FORMS": len(citations)}
+    )
     for i, c in enumerate(citations):
         data.update(
             {
@@ -210,7 +212,8 @@ def test_editor_changing_the_reviewer_and_note_only_proposes_them(
 def test_publish_time_of_a_live_article_cannot_be_moved(client, editor, live):
     sign_in(client, editor)
     client.post(
-        admin_url("change", live.pk), form_data(live, publish_at_0="2099-01-01", publish_at_1="09:00:00")
+        admin_url("change", live.pk),
+        form_data(live, publish_at_0="2099-01-01", publish_at_1="09:00:00"),
     )
     client.logout()
     assert client.get(live.get_absolute_url()).status_code == 200
@@ -317,7 +320,7 @@ def test_scheduled_article_is_never_shown_to_staff_as_published(client, editor, 
     preview = client.get(f"/preview/articles/{scheduled.pk}/").content.decode()
     for html in (listing, form, preview):
         assert "Scheduled for" in html
-    assert "field-state\">Published<" not in listing
+    assert 'field-state">Published<' not in listing
 
 
 # Review is a real step ------------------------------------------------------------
@@ -400,9 +403,7 @@ def test_reviewer_without_a_current_licence_cannot_approve(
     assert not ArticleVersion.objects.filter(article=article).exists()
 
 
-def test_advice_needs_an_explicit_approve_anyway_which_is_recorded(
-    client, reviewer, make_article
-):
+def test_advice_needs_an_explicit_approve_anyway_which_is_recorded(client, reviewer, make_article):
     article = make_article(
         status=Article.ReviewStatus.IN_REVIEW,
         body="## Facts\n\nAn addict can recover.[^1]\n",
@@ -425,7 +426,10 @@ def test_request_changes_needs_a_comment_and_shows_it_to_the_editor_until_resubm
     client.post(admin_url("change", live.pk), form_data(live, body=live.body + APPENDED))
     client.post(admin_url("submit", live.pk))
     sign_in(client, reviewer)
-    empty = client.post(admin_url("review", live.pk), {"action": "request_changes", "content_hash": "x", "comment": " "})
+    empty = client.post(
+        admin_url("review", live.pk),
+        {"action": "request_changes", "content_hash": "x", "comment": " "},
+    )
     assert "the comment is required" in empty.content.decode()
     client.post(
         admin_url("review", live.pk),
@@ -489,7 +493,9 @@ def test_approval_publishes_exactly_the_approved_text_and_records_it(
         form_data(live, body=live.body + "\n" + APPENDED + "\n", change_note="Added a paragraph."),
     )
     sign_in(client, reviewer)
-    response = approve(client, live, change_note="Added a paragraph on timing.", review_interval_months=6)
+    response = approve(
+        client, live, change_note="Added a paragraph on timing.", review_interval_months=6
+    )
     assert response.status_code == 302, response.content.decode()
     client.logout()
     html = client.get(live.get_absolute_url()).content.decode()
@@ -527,7 +533,9 @@ def test_a_correction_keeps_the_review_date_and_is_recorded_as_such(
     article = make_article(last_reviewed=timezone.localdate() - timedelta(days=60))
     reviewed = article.live_version.last_reviewed
     sign_in(client, editor)
-    client.post(admin_url("change", article.pk), form_data(article, title="Article with a typo fixed"))
+    client.post(
+        admin_url("change", article.pk), form_data(article, title="Article with a typo fixed")
+    )
     sign_in(client, reviewer)
     refused = approve(client, article, action="correct", change_note="")
     assert "Say what was corrected" in refused.content.decode()
@@ -547,7 +555,10 @@ def test_updated_is_never_later_than_last_reviewed_for_a_review(client, live):
     html = client.get(live.get_absolute_url()).content.decode()
     assert ">Updated<" not in html  # first version: the review and publication dates say it all
     page = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))[0]
-    assert page["dateModified"] <= page["lastReviewed"] or page["dateModified"] == page["datePublished"]
+    assert (
+        page["dateModified"] <= page["lastReviewed"]
+        or page["dateModified"] == page["datePublished"]
+    )
 
 
 def test_review_history_is_404_for_an_article_visitors_cannot_see(client, make_article):

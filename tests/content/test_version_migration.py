@@ -1,6 +1,6 @@
 """The migration to approved versions keeps what visitors were reading."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -35,7 +35,7 @@ def test_published_article_becomes_version_one_and_in_review_stays_in_review(
         name="Dr. R", slug="dr-r", role="reviewer", credentials="MD",
         licence_type="MD", licence_state="OH", licence_expires=date(2030, 1, 1),
     )  # fmt: skip
-    published_at = datetime(2026, 1, 5, 15, tzinfo=timezone.utc)
+    published_at = datetime(2026, 1, 5, 15, tzinfo=UTC)
     live = Article.objects.create(
         title="Live", slug="live", summary="S.", body="Body.[^1]", body_html="<p>Body.</p>",
         author=author, reviewer=reviewer, status="published", publish_at=published_at,
@@ -47,7 +47,7 @@ def test_published_article_becomes_version_one_and_in_review_stays_in_review(
     )  # fmt: skip
     Review.objects.create(
         article=live, reviewer=reviewer, approved_by=user,
-        approved_at=datetime(2026, 3, 1, 10, tzinfo=timezone.utc), change_note="Checked.",
+        approved_at=datetime(2026, 3, 1, 10, tzinfo=UTC), change_note="Checked.",
         revision=1,
     )  # fmt: skip
     waiting = Article.objects.create(
@@ -71,7 +71,11 @@ def test_published_article_becomes_version_one_and_in_review_stays_in_review(
     current = models.Article.objects.get(slug="live").reviewable_content()
     assert version.content_hash == models.content_hash(current)
     review = Review.objects.get(article=live)
-    assert (review.decision, review.version_id, review.user_id) == ("approved", version.pk, user.pk)
+    assert (review.decision, review.version_id, review.user_id) == (
+        "approved",
+        version.pk,
+        user.pk,
+    )
     waiting = Article.objects.get(pk=waiting.pk)
     assert (waiting.status, waiting.review_status, waiting.live_version_id) == (
         "draft", "in_review", None,
