@@ -373,15 +373,8 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "title",
-        "state",
-        "last_reviewed",
-        "next_review_due",
-        "review",
-        "author",
-        "reviewer",
-    ]
+    # Few, narrow columns: the list must fit a laptop screen without scrolling.
+    list_display = ["title", "state", "next_review_due", "review", "reviewer"]
     list_select_related = ["author", "reviewer", "live_version"]
     list_filter = [
         "status",
@@ -615,6 +608,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         live = article.live_version
         content = article.reviewable_content()
         checks = approval_checks(article)
+        cited = citation_changes(live.citations if live else None, content["citations"])
         try:
             me = request.user.person
         except Person.DoesNotExist:
@@ -633,9 +627,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 _comparable(content),
                 [(key, str(label)) for key, label in COMPARED_FIELDS],
             ),
-            "citation_changes": citation_changes(
-                live.citations if live else None, content["citations"]
-            ),
+            "citation_changes": cited,
+            "citation_changes_count": sum(change.kind != "unchanged" for change in cited),
             "checks": checks,
             "error": error,
             "posted": form.data if form.is_bound else {},

@@ -93,7 +93,11 @@ class ContentChecks:
             )
         for flagged in self.flagged_words:
             found.append(
-                _("%(field)s uses “%(word)s” (%(count)d times); prefer “%(instead)s”.")
+                ngettext(
+                    "%(field)s uses “%(word)s” once; prefer “%(instead)s”.",
+                    "%(field)s uses “%(word)s” %(count)d times; prefer “%(instead)s”.",
+                    flagged.count,
+                )
                 % {
                     "field": flagged.field,
                     "word": flagged.word,

@@ -291,8 +291,8 @@ class Article(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     class ReviewStatus(models.TextChoices):
-        APPROVED = "approved", _("Same as the approved version")
-        EDITING = "editing", _("Changes waiting for review")
+        APPROVED = "approved", _("No pending changes")
+        EDITING = "editing", _("Changes saved, not yet sent for review")
         IN_REVIEW = "in_review", _("In review")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 

@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='review_status',
-            field=models.CharField(choices=[('approved', 'Same as the approved version'), ('editing', 'Changes waiting for review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], default='editing', max_length=20, verbose_name='review'),
+            field=models.CharField(choices=[('approved', 'No pending changes'), ('editing', 'Changes saved, not yet sent for review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], default='editing', max_length=20, verbose_name='review'),
         ),
         migrations.AddField(
             model_name='historicalarticle',
             name='review_status',
-            field=models.CharField(choices=[('approved', 'Same as the approved version'), ('editing', 'Changes waiting for review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], default='editing', max_length=20, verbose_name='review'),
+            field=models.CharField(choices=[('approved', 'No pending changes'), ('editing', 'Changes saved, not yet sent for review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], default='editing', max_length=20, verbose_name='review'),
         ),
         migrations.AddField(
             model_name='review',
