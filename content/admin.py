@@ -635,6 +635,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "can_approve": request.user.has_perm(APPROVE_PERMISSION)
             and self.has_change_permission(request, article),
             "can_correct": article.is_published(),
+            "publishes_at": (
+                article.publish_at
+                if not article.is_published()
+                and article.publish_at
+                and article.publish_at > timezone.now()
+                else None
+            ),
             "me": me,
             "names_someone_else": me is not None and article.reviewer_id != me.pk,
             "interval_choices": REVIEW_INTERVAL_CHOICES,

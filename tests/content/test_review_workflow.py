@@ -587,3 +587,16 @@ def test_submit_and_request_changes_through_the_services(editor, reviewer, make_
         article_publish_correction(
             article=article, user=reviewer, content_hash=fingerprint(article), change_note="x"
         )
+
+
+def test_reviewer_sees_and_approves_the_proposed_schedule(client, reviewer, make_article):
+    later = timezone.now() + timedelta(days=3)
+    article = make_article(status=Article.ReviewStatus.IN_REVIEW, publish_at=later)
+    sign_in(client, reviewer)
+    page = client.get(admin_url("review", article.pk)).content.decode()
+    assert "Approving schedules the article" in page
+    approve(client, article)
+    article.refresh_from_db()
+    assert article.is_scheduled() and article.live_version.publish_at == later
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 404
