@@ -421,9 +421,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             readonly.append("publish_at")
         return readonly
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("live_version")
-
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         workflow_view = self.admin_site.admin_view(require_POST(self.workflow_view))

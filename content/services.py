@@ -68,7 +68,12 @@ def _require_reviewer(user, what):
 
 
 def _locked(article):
-    return Article.objects.select_for_update().select_related("live_version").get(pk=article.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("live_version")
+        .get(pk=article.pk)
+    )
 
 
 def _resolve_change_requests(article, now):

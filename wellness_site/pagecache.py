@@ -83,10 +83,13 @@ def _next_change_in():
 
     from content.models import Article
 
+    # The approved version's time, not the working copy's proposal for the next one.
     upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, live_version__publish_at__gt=timezone.now()
+        )
+        .order_by("live_version__publish_at")
+        .values_list("live_version__publish_at", flat=True)
         .first()
     )
     if upcoming is None:

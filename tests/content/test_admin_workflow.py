@@ -1,20 +1,22 @@
 """The article admin: status changes only through the workflow, and review state at a glance."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from content.admin import ArticleAdmin
-from content.models import Article, Person, Review, add_months
+from content.models import Article, ArticleVersion, Person, Review, add_months, content_hash
 from tests.auth import sign_in
 
-WORKFLOW_STEPS = ["submit", "approve", "archive", "draft"]
+# The buttons on the change form; approval has its own page (the "review" URL).
+WORKFLOW_STEPS = ["submit", "draft", "unpublish", "archive"]
 
 
 def admin_url(name, *args):
@@ -35,7 +37,6 @@ def change_form_data(article, **changes):
         "reviewer": article.reviewer_id,
         "publish_at_0": publish_at.date().isoformat() if publish_at else "",
         "publish_at_1": publish_at.time().isoformat(timespec="seconds") if publish_at else "",
-        "review_interval_months": article.review_interval_months,
         "change_note": article.change_note,
         "meta_description": article.meta_description,
         # Existing citations and reviews are left as they are.
@@ -52,11 +53,42 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def fingerprint(article):
+    """The fingerprint of the article's working copy as it is in the database now."""
+    return content_hash(Article.objects.get(pk=article.pk).reviewable_content())
+
+
+def fingerprint_shown(client, article):
+    """The fingerprint the review page puts in its forms: the content the reviewer saw."""
+    html = client.get(admin_url("review", article.pk)).content.decode()
+    return re.search(r'name="content_hash" value="([0-9a-f]{64})"', html).group(1)
+
+
+def decide(client, article, content_hash=None, **fields):
+    """Post a decision to the review page; by default on the content as it is now."""
+    data = {"action": "approve", "content_hash": content_hash or fingerprint(article)}
+    data.update(fields)
+    return client.post(admin_url("review", article.pk), data)
+
+
+def approve_as_shown(client, article, **fields):
+    """What a reviewer does: open the review page, then approve what it showed."""
+    return decide(client, article, content_hash=fingerprint_shown(client, article), **fields)
+
+
+def assert_never_approved(article):
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.live_version is None
+    assert not ArticleVersion.objects.filter(article=article).exists()
+    assert not Review.objects.filter(article=article).exists()
+
+
 @pytest.fixture
 def draft(make_article):
     return make_article(
         title="Fentanyl test strips", slug="fentanyl-test-strips",
-        status=Article.Status.DRAFT, publish_at=None, last_reviewed=None,
+        status=Article.Status.DRAFT, publish_at=None,
     )  # fmt: skip
 
 
@@ -64,7 +96,7 @@ def draft(make_article):
 def in_review(make_article):
     return make_article(
         title="Naloxone at home", slug="naloxone-at-home",
-        status=Article.Status.IN_REVIEW, publish_at=None, last_reviewed=None,
+        status=Article.ReviewStatus.IN_REVIEW, publish_at=None,
     )  # fmt: skip
 
 
@@ -82,27 +114,31 @@ def due_soon_article(make_article, **fields):
 
 
 @pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
-def test_form_post_cannot_set_status_or_review_dates(request, client, draft, user_fixture):
+def test_form_post_cannot_set_status_or_review_dates(
+    request, client, draft, published_article, user_fixture
+):
     sign_in(client, request.getfixturevalue(user_fixture))
     data = change_form_data(
         draft,
         title="Fentanyl test strips, updated",
         status=Article.Status.PUBLISHED,
+        review_status=Article.ReviewStatus.APPROVED,
+        live_version=published_article.live_version_id,
         last_reviewed="2020-01-01",
         next_review_due="2030-01-01",
+        review_interval_months=24,
     )
     response = client.post(admin_url("change", draft.pk), data)
     assert response.status_code == 302, response.content.decode()
     draft.refresh_from_db()
     assert draft.title == "Fentanyl test strips, updated"  # the save did happen
-    assert draft.status == Article.Status.DRAFT
-    assert draft.last_reviewed is None
-    assert draft.next_review_due is None
-    assert not Review.objects.exists()
+    assert draft.review_status == Article.ReviewStatus.EDITING
+    assert_never_approved(draft)
+    assert client.get(reverse("article_detail", args=[draft.slug])).status_code == 404
 
 
 def test_editor_adding_an_article_gets_a_draft_whatever_is_posted(
-    client, editor, author, reviewer_person, topic
+    client, editor, author, reviewer_person, topic, published_article
 ):
     sign_in(client, editor)
     unsaved = Article(
@@ -110,21 +146,28 @@ def test_editor_adding_an_article_gets_a_draft_whatever_is_posted(
         body="Text.", author=author, reviewer=reviewer_person,
     )  # fmt: skip
     data = change_form_data(
-        unsaved, topics=[topic.pk], status=Article.Status.PUBLISHED, last_reviewed="2024-05-01"
+        unsaved,
+        topics=[topic.pk],
+        status=Article.Status.PUBLISHED,
+        review_status=Article.ReviewStatus.APPROVED,
+        live_version=published_article.live_version_id,
+        last_reviewed="2024-05-01",
     )
     response = client.post(admin_url("add"), data)
     assert response.status_code == 302, response.content.decode()
     article = Article.objects.get(slug="alcohol-withdrawal")
-    assert article.status == Article.Status.DRAFT
-    assert article.last_reviewed is None
+    assert article.review_status == Article.ReviewStatus.EDITING
+    assert_never_approved(article)
 
 
 def test_restoring_a_published_revision_does_not_publish_again(client, reviewer, in_review):
     sign_in(client, reviewer)
-    client.post(admin_url("approve", in_review.pk))
+    assert approve_as_shown(client, in_review).status_code == 302
     published_revision = in_review.history.latest()
     assert published_revision.status == Article.Status.PUBLISHED
-    client.post(admin_url("draft", in_review.pk))
+    assert published_revision.live_version_id is not None
+    client.post(admin_url("unpublish", in_review.pk))
+    assert Article.objects.get(pk=in_review.pk).status == Article.Status.DRAFT
 
     response = client.post(
         admin_url("simple_history", in_review.pk, published_revision.history_id),
@@ -134,91 +177,121 @@ def test_restoring_a_published_revision_does_not_publish_again(client, reviewer,
     in_review.refresh_from_db()
     assert in_review.title == "Naloxone at home (restored)"
     assert in_review.status == Article.Status.DRAFT
+    assert in_review.review_status == Article.ReviewStatus.EDITING
     assert Review.objects.count() == 1
+    assert ArticleVersion.objects.filter(article=in_review).count() == 1
+    client.logout()
+    assert client.get("/articles/naloxone-at-home/").status_code == 404
 
 
 # Approval --------------------------------------------------------------------
 
 
-def test_editor_cannot_approve_through_the_approve_url(client, editor, in_review):
+def test_editor_cannot_approve_through_the_review_page(client, editor, in_review):
     sign_in(client, editor)
-    response = client.post(admin_url("approve", in_review.pk), {"change_note": "Sneaky."})
-    assert response.status_code == 302
-    assert response["Location"] == admin_url("change", in_review.pk)
-    assert "Only medical reviewers can approve articles." in messages_of(response)
+    # The editor is shown no approval form; a crafted post is refused all the same.
+    response = decide(client, in_review, change_note="Sneaky.")
+    assert response.status_code == 200
+    assert "Only medical reviewers can approve articles." in response.content.decode()
     in_review.refresh_from_db()
-    assert in_review.status == Article.Status.IN_REVIEW
-    assert in_review.last_reviewed is None
-    assert not Review.objects.exists()
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
 
 
-def test_editor_cannot_approve_through_the_changelist_action(client, editor, in_review):
-    sign_in(client, editor)
-    client.post(
+@pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
+def test_the_old_approve_url_publishes_nothing(request, client, in_review, user_fixture):
+    sign_in(client, request.getfixturevalue(user_fixture))
+    old_url = admin_url("change", in_review.pk).removesuffix("change/") + "approve/"
+    client.post(old_url, {"change_note": "Approved the old way."})
+    in_review.refresh_from_db()
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
+
+
+@pytest.mark.parametrize("user_fixture", ["editor", "reviewer"])
+def test_the_bulk_approve_action_publishes_nothing(request, client, in_review, user_fixture):
+    # Bulk approval cannot be bound to the content a reviewer looked at: it is gone.
+    sign_in(client, request.getfixturevalue(user_fixture))
+    response = client.post(
         admin_url("changelist"),
         {"action": "approve_selected", "_selected_action": [in_review.pk]},
     )
+    assert "No action selected." in messages_of(response)
     in_review.refresh_from_db()
-    assert in_review.status == Article.Status.IN_REVIEW
-    assert not Review.objects.exists()
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
 
 
-def test_approve_action_relies_on_the_service_not_only_on_hiding_it(editor, in_review):
-    from django.contrib import admin
-
-    request = RequestFactory().post("/")
-    request.user = editor
-    request._messages = CookieStorage(request)
+def test_no_bulk_approval_exists_to_rely_on_hiding(reviewer, superuser):
     model_admin = ArticleAdmin(Article, admin.site)
-    model_admin.approve_selected(request, Article.objects.filter(pk=in_review.pk))
-    in_review.refresh_from_db()
-    assert in_review.status == Article.Status.IN_REVIEW
-    assert not Review.objects.exists()
-    assert [str(m) for m in request._messages] == [
-        "“Naloxone at home”: Only medical reviewers can approve articles."
-    ]
+    assert not hasattr(model_admin, "approve_selected")
+    for user in (reviewer, superuser):
+        request = RequestFactory().get("/")
+        request.user = user
+        actions = model_admin.get_actions(request)
+        assert "submit_selected" in actions
+        assert "approve_selected" not in actions
 
 
-def test_approve_action_is_offered_to_reviewers_only(client, editor, reviewer, in_review):
-    sign_in(client, editor)
-    assert "approve_selected" not in client.get(admin_url("changelist")).content.decode()
-    sign_in(client, reviewer)
-    assert "approve_selected" in client.get(admin_url("changelist")).content.decode()
+def test_bulk_approval_is_offered_to_nobody(client, editor, reviewer, in_review):
+    for user in (editor, reviewer):
+        sign_in(client, user)
+        html = client.get(admin_url("changelist")).content.decode()
+        assert 'value="submit_selected"' in html
+        assert "approve_selected" not in html
 
 
 def test_reviewer_approves_and_publishes(client, reviewer, reviewer_person, in_review):
     sign_in(client, reviewer)
-    response = client.post(
-        admin_url("approve", in_review.pk), {"change_note": "Checked the dosing advice."}
+    seen = fingerprint_shown(client, in_review)
+    response = decide(
+        client,
+        in_review,
+        content_hash=seen,
+        change_note="Checked the dosing advice.",
+        review_interval_months=6,
     )
     assert response.status_code == 302
+    assert response["Location"] == admin_url("change", in_review.pk)
     assert "“Naloxone at home” was approved and published." in messages_of(response)
     in_review.refresh_from_db()
     today = timezone.localdate()
     assert in_review.status == Article.Status.PUBLISHED
+    assert in_review.review_status == Article.ReviewStatus.APPROVED
     assert in_review.is_published()
-    assert in_review.last_reviewed == today
-    assert in_review.next_review_due == add_months(today, in_review.review_interval_months)
-    assert in_review.change_note == "Checked the dosing advice."
+    version = in_review.live_version
+    assert version.number == 1
+    assert version.content_hash == seen
+    assert version.last_reviewed == today
+    assert version.review_interval_months == 6
+    assert version.next_review_due == add_months(today, 6)
+    assert version.change_note == "Checked the dosing advice."
+    assert version.approved_by == reviewer
+    assert version.reviewer == reviewer_person
     review = Review.objects.get(article=in_review)
-    assert review.approved_by == reviewer
+    assert review.decision == Review.Decision.APPROVED
+    assert review.user == reviewer
     assert review.reviewer == reviewer_person
-    assert review.change_note == "Checked the dosing advice."
-    assert review.revision == in_review.history.latest().history_id
+    assert review.comment == "Checked the dosing advice."
+    assert review.version == version
+    assert review.content_hash == seen
+    client.logout()
+    assert client.get("/articles/naloxone-at-home/").status_code == 200
 
 
 def test_approving_a_scheduled_article_says_when_it_appears(client, reviewer, make_article):
     article = make_article(
-        title="Scheduled piece", status=Article.Status.IN_REVIEW, last_reviewed=None,
+        title="Scheduled piece", status=Article.ReviewStatus.IN_REVIEW,
         publish_at=timezone.now() + timedelta(days=3),
     )  # fmt: skip
     sign_in(client, reviewer)
-    response = client.post(admin_url("approve", article.pk))
+    response = approve_as_shown(client, article)
     [message] = messages_of(response)
     assert message.startswith("“Scheduled piece” was approved; it will be published on ")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert not article.is_published()
+    assert article.is_scheduled()
 
 
 def test_reviewer_with_an_expired_licence_cannot_approve(
@@ -227,49 +300,43 @@ def test_reviewer_with_an_expired_licence_cannot_approve(
     reviewer_person.licence_expires = timezone.localdate() - timedelta(days=1)
     reviewer_person.save()
     sign_in(client, reviewer)
-    response = client.post(admin_url("approve", in_review.pk))
-    assert any("licence expired" in message for message in messages_of(response))
+    response = approve_as_shown(client, in_review)
+    assert response.status_code == 200
+    assert "licence expired" in response.content.decode()
     in_review.refresh_from_db()
-    assert in_review.status == Article.Status.IN_REVIEW
-    assert not Review.objects.exists()
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
 
 
 def test_article_without_citations_cannot_be_approved(client, reviewer, make_article):
-    article = make_article(citations=0, status=Article.Status.IN_REVIEW, last_reviewed=None)
+    article = make_article(citations=0, status=Article.ReviewStatus.IN_REVIEW)
     sign_in(client, reviewer)
-    response = client.post(admin_url("approve", article.pk))
-    assert "An article needs at least one citation before it can be approved." in messages_of(
-        response
+    response = approve_as_shown(client, article, approve_anyway="on")
+    assert response.status_code == 200
+    assert (
+        "An article needs at least one citation before it can be approved."
+        in response.content.decode()
     )
     article.refresh_from_db()
-    assert article.status == Article.Status.IN_REVIEW
-    assert not Review.objects.exists()
+    assert article.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(article)
 
 
-def test_approve_action_approves_each_and_reports_each_failure(
-    client, reviewer, in_review, make_article
+def test_approval_of_content_changed_since_it_was_shown_is_refused(
+    client, editor, reviewer, in_review
 ):
-    uncited = make_article(
-        title="Uncited & unready", citations=0, status=Article.Status.IN_REVIEW,
-        last_reviewed=None,
-    )  # fmt: skip
     sign_in(client, reviewer)
-    response = client.post(
-        admin_url("changelist"),
-        {"action": "approve_selected", "_selected_action": [in_review.pk, uncited.pk]},
-        follow=True,
+    seen = fingerprint_shown(client, in_review)
+    sign_in(client, editor)
+    client.post(
+        admin_url("change", in_review.pk),
+        change_form_data(in_review, body=in_review.body + "\nAdded while the reviewer read.\n"),
     )
-    in_review.refresh_from_db()
-    uncited.refresh_from_db()
-    assert in_review.status == Article.Status.PUBLISHED
-    assert uncited.status == Article.Status.IN_REVIEW
-    assert list(Review.objects.values_list("article", flat=True)) == [in_review.pk]
-    html = response.content.decode()
-    assert "1 article was approved and published." in html
-    assert (
-        "“Uncited &amp; unready”: An article needs at least one citation before it can be "
-        "approved." in html
-    )
+    sign_in(client, reviewer)
+    response = decide(client, in_review, content_hash=seen)
+    assert response.status_code == 200
+    assert "The article was changed after you opened it." in response.content.decode()
+    assert_never_approved(in_review)
 
 
 # The other workflow steps ------------------------------------------------------
@@ -280,7 +347,17 @@ def test_editor_submits_a_draft_for_review(client, editor, draft):
     response = client.post(admin_url("submit", draft.pk))
     assert "“Fentanyl test strips” was sent for medical review." in messages_of(response)
     draft.refresh_from_db()
-    assert draft.status == Article.Status.IN_REVIEW
+    assert draft.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(draft)
+
+
+def test_editor_withdraws_a_draft_from_review(client, editor, in_review):
+    sign_in(client, editor)
+    response = client.post(admin_url("draft", in_review.pk))
+    assert "“Naloxone at home” was withdrawn from review." in messages_of(response)
+    in_review.refresh_from_db()
+    assert in_review.review_status == Article.ReviewStatus.EDITING
+    assert_never_approved(in_review)
 
 
 def test_submit_selected_action(client, editor, draft):
@@ -289,43 +366,70 @@ def test_submit_selected_action(client, editor, draft):
         admin_url("changelist"), {"action": "submit_selected", "_selected_action": [draft.pk]}
     )
     draft.refresh_from_db()
-    assert draft.status == Article.Status.IN_REVIEW
+    assert draft.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(draft)
 
 
-def test_editor_cannot_archive_or_unpublish(client, editor, published_article):
+def test_submit_action_submits_each_and_reports_each_failure(client, editor, draft, make_article):
+    waiting = make_article(title="Waiting & <ready>", status=Article.ReviewStatus.IN_REVIEW)
     sign_in(client, editor)
-    for step in ("archive", "draft"):
-        response = client.post(admin_url(step, published_article.pk))
-        assert response.status_code == 302
+    response = client.post(
+        admin_url("changelist"),
+        {"action": "submit_selected", "_selected_action": [draft.pk, waiting.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.review_status == Article.ReviewStatus.IN_REVIEW
+    html = response.content.decode()
+    assert "1 article was sent for review." in html
+    assert "“Waiting &amp; &lt;ready&gt;”: This article is already waiting for review." in html
+
+
+@pytest.mark.parametrize("step", ["archive", "unpublish", "draft"])
+def test_editor_cannot_archive_or_unpublish(client, editor, published_article, step):
+    sign_in(client, editor)
+    response = client.post(admin_url(step, published_article.pk))
+    assert response.status_code == 302
+    assert any(m.startswith("Only medical reviewers can") for m in messages_of(response))
     published_article.refresh_from_db()
     assert published_article.status == Article.Status.PUBLISHED
+    client.logout()
+    assert client.get(published_article.get_absolute_url()).status_code == 200
 
 
 def test_reviewer_archives_and_returns_to_draft(client, reviewer, published_article):
+    url = published_article.get_absolute_url()
     sign_in(client, reviewer)
-    client.post(admin_url("archive", published_article.pk))
+    response = client.post(admin_url("archive", published_article.pk))
+    assert f"“{published_article.title}” was archived." in messages_of(response)
     published_article.refresh_from_db()
     assert published_article.status == Article.Status.ARCHIVED
-    client.post(admin_url("draft", published_article.pk))
+    response = client.post(admin_url("unpublish", published_article.pk))
+    assert f"“{published_article.title}” is no longer on the site." in messages_of(response)
     published_article.refresh_from_db()
     assert published_article.status == Article.Status.DRAFT
+    client.logout()
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("step", WORKFLOW_STEPS)
-def test_workflow_urls_refuse_get(client, reviewer, draft, step):
+def test_workflow_urls_refuse_get(client, reviewer, in_review, step):
     sign_in(client, reviewer)
-    assert client.get(admin_url(step, draft.pk)).status_code == 405
-    draft.refresh_from_db()
-    assert draft.status == Article.Status.DRAFT
+    assert client.get(admin_url(step, in_review.pk)).status_code == 405
+    in_review.refresh_from_db()
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
 
 
-@pytest.mark.parametrize("step", WORKFLOW_STEPS)
+@pytest.mark.parametrize("step", [*WORKFLOW_STEPS, "review"])
 def test_workflow_urls_need_a_csrf_token(reviewer, in_review, step):
     client = Client(enforce_csrf_checks=True)
     sign_in(client, reviewer)
-    assert client.post(admin_url(step, in_review.pk)).status_code == 403
+    data = {"action": "approve", "content_hash": fingerprint(in_review)}
+    assert client.post(admin_url(step, in_review.pk), data).status_code == 403
     in_review.refresh_from_db()
-    assert in_review.status == Article.Status.IN_REVIEW
+    assert in_review.review_status == Article.ReviewStatus.IN_REVIEW
+    assert_never_approved(in_review)
 
 
 def test_workflow_urls_need_change_permission(client, django_user_model, draft):
@@ -333,43 +437,66 @@ def test_workflow_urls_need_change_permission(client, django_user_model, draft):
     viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
     sign_in(client, viewer)
     assert client.post(admin_url("submit", draft.pk)).status_code == 403
+    assert client.get(admin_url("review", draft.pk)).status_code == 200
+    assert decide(client, draft).status_code == 403
     draft.refresh_from_db()
-    assert draft.status == Article.Status.DRAFT
+    assert draft.review_status == Article.ReviewStatus.EDITING
+    assert_never_approved(draft)
 
 
 def test_workflow_url_for_a_missing_article_is_404(client, reviewer, db):
     sign_in(client, reviewer)
     assert client.post(admin_url("submit", 999999)).status_code == 404
+    assert client.get(admin_url("review", 999999)).status_code == 404
 
 
 def test_workflow_urls_need_staff_login(client, draft):
-    response = client.post(admin_url("submit", draft.pk))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    for url in (admin_url("submit", draft.pk), admin_url("review", draft.pk)):
+        response = client.post(url, {"action": "approve", "content_hash": fingerprint(draft)})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
     draft.refresh_from_db()
-    assert draft.status == Article.Status.DRAFT
+    assert draft.review_status == Article.ReviewStatus.EDITING
+    assert_never_approved(draft)
 
 
 # The change form ---------------------------------------------------------------
 
 
 def test_change_form_offers_approval_to_reviewers_only(client, editor, reviewer, in_review):
+    review_link = f'<a class="button" href="{admin_url("review", in_review.pk)}">'
     sign_in(client, editor)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
-    assert admin_url("approve", in_review.pk) not in html
-    assert admin_url("draft", in_review.pk) in html
+    assert review_link + "See what changed since the approved version</a>" in html
+    assert "Review changes and approve" not in html
+    assert f'action="{admin_url("draft", in_review.pk)}"' in html
+    assert admin_url("unpublish", in_review.pk) not in html
+    assert admin_url("archive", in_review.pk) not in html
+    review_page = client.get(admin_url("review", in_review.pk)).content.decode()
+    assert 'name="content_hash"' not in review_page
+    assert "Approve and publish" not in review_page
+
     sign_in(client, reviewer)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
-    assert f'action="{admin_url("approve", in_review.pk)}"' in html
-    assert 'name="change_note"' in html
-    assert "Approve and publish" in html
+    assert review_link + "Review changes and approve</a>" in html
+    assert f'action="{admin_url("archive", in_review.pk)}"' in html
+    review_page = client.get(admin_url("review", in_review.pk)).content.decode()
+    assert '<input type="hidden" name="action" value="approve">' in review_page
+    assert (
+        f'<input type="hidden" name="content_hash" value="{fingerprint(in_review)}">'
+        in review_page
+    )
+    assert 'name="change_note"' in review_page
+    assert 'name="review_interval_months"' in review_page
+    assert "Approve and publish" in review_page
 
 
 def test_change_form_shows_status_read_only(client, editor, draft):
     sign_in(client, editor)
     html = client.get(admin_url("change", draft.pk)).content.decode()
-    assert 'name="status"' not in html
-    assert 'name="last_reviewed"' not in html
+    for field in ("status", "review_status", "live_version", "last_reviewed"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="review_interval_months"' not in html
     assert f'action="{admin_url("submit", draft.pk)}"' in html
 
 
@@ -386,14 +513,18 @@ def test_view_on_site_only_for_published_articles(client, editor, draft, publish
     assert f'href="{published_article.get_absolute_url()}" class="viewsitelink"' in html
 
 
-def test_change_form_has_no_inline_script_or_style(client, reviewer, in_review):
+def test_change_form_and_review_page_have_no_inline_script_or_style(client, reviewer, in_review):
     sign_in(client, reviewer)
     html = client.get(admin_url("change", in_review.pk)).content.decode()
     workflow = html[html.index('class="module aligned workflow"') :]
     workflow = workflow[: workflow.index("</section>")]
-    assert "<script" not in workflow
-    assert "style=" not in workflow
-    assert "onclick" not in workflow
+    html = client.get(admin_url("review", in_review.pk)).content.decode()
+    review = html[html.index('<div id="content-main" class="article-review">') :]
+    assert "Approve and publish" in review
+    for part in (workflow, review):
+        assert "<script" not in part
+        assert "style=" not in part
+        assert "onclick" not in part
 
 
 def test_content_checks_show_a_flagged_word_and_a_stale_citation(client, editor, make_article):
@@ -433,6 +564,7 @@ def test_admin_escapes_markup_in_an_article_title(client, reviewer, make_article
     for url in (
         admin_url("changelist"),
         admin_url("change", article.pk),
+        admin_url("review", article.pk),
         admin_url("reviews_due"),
         admin_url("history", article.pk),
     ):
@@ -443,10 +575,11 @@ def test_admin_escapes_markup_in_an_article_title(client, reviewer, make_article
 
 def test_history_shows_who_changed_what(client, reviewer, in_review):
     sign_in(client, reviewer)
-    client.post(admin_url("approve", in_review.pk))
+    approve_as_shown(client, in_review)
     html = client.get(admin_url("history", in_review.pk)).content.decode()
     assert "rhea-reviewer" in html
-    assert "published" in html
+    assert "Version 1 approved by Dr. Orla Brightwater" in html
+    assert "Published" in html
 
 
 # The changelist ----------------------------------------------------------------
@@ -553,16 +686,24 @@ def test_reviews_due_page_needs_staff(client, django_user_model, db):
 
 def test_reviews_are_read_only_even_for_a_superuser(client, superuser, reviewer, in_review):
     sign_in(client, reviewer)
-    client.post(admin_url("approve", in_review.pk))
+    approve_as_shown(client, in_review, change_note="Checked.")
     review = Review.objects.get()
+    version = review.version
     sign_in(client, superuser)
     assert client.get(reverse("admin:content_review_add")).status_code == 403
     assert client.get(reverse("admin:content_review_delete", args=[review.pk])).status_code == 403
     change_url = reverse("admin:content_review_change", args=[review.pk])
     assert client.get(change_url).status_code == 200
-    assert client.post(change_url, {"change_note": "Rewritten."}).status_code == 403
+    assert client.post(change_url, {"comment": "Rewritten."}).status_code == 403
     review.refresh_from_db()
-    assert review.change_note == ""
+    assert review.comment == "Checked."
+    # The approved versions are read-only in the same way.
+    version_url = reverse("admin:content_articleversion_change", args=[version.pk])
+    assert client.get(version_url).status_code == 200
+    assert client.post(version_url, {"change_note": "Rewritten."}).status_code == 403
+    delete_url = reverse("admin:content_articleversion_delete", args=[version.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert ArticleVersion.objects.get(pk=version.pk).change_note == "Checked."
 
 
 def test_reviewer_cannot_renew_their_own_licence(client, reviewer, reviewer_person):

@@ -1,4 +1,4 @@
-"""Full-page caching: repeat visits cost no query, and edits show everywhere at once."""
+"""Full-page caching: repeat visits cost no query; approvals and edits show everywhere at once."""
 
 import time
 from datetime import timedelta
@@ -8,12 +8,37 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from content.models import Article, CenterProfile, Person, SitePage, Topic
-from content.services import article_approve, article_submit_for_review
+from content.models import (
+    Article,
+    ArticleVersion,
+    CenterProfile,
+    Person,
+    SitePage,
+    Topic,
+    content_hash,
+)
+from content.services import (
+    article_approve,
+    article_submit_for_review,
+    article_working_copy_saved,
+)
 from tests.auth import ADMIN, sign_in
 
-ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
+SLUG = "heroin-withdrawal-symptoms-and-timeline"
+ARTICLE = f"/articles/{SLUG}/"
 PAGES = ["/", ARTICLE, "/articles/", "/topics/withdrawal/", "/search/?q=withdrawal"]
+
+
+def approve(article, user, **kwargs):
+    """Approve the article's working copy as it is now, as the review page would."""
+    article = Article.objects.get(pk=article.pk)
+    return article_approve(
+        article=article,
+        user=user,
+        content_hash=content_hash(article.reviewable_content()),
+        take_over=True,  # the demo names another reviewer than the test's
+        **kwargs,
+    )
 
 
 def _get(client, url):
@@ -53,26 +78,41 @@ def test_approving_an_article_shows_on_every_page_at_once(
     for url in ("/", "/articles/", topic_url):
         assert draft.title not in _get(client, url)
 
-    article_submit_for_review(article=draft, user=reviewer)
     draft.publish_at = timezone.now() - timedelta(minutes=1)
     draft.save()
-    article_approve(article=Article.objects.get(pk=draft.pk), user=reviewer, change_note="ok")
+    article_submit_for_review(article=draft, user=reviewer)
+    # Sending it for review publishes nothing: the pages are made, and cached, again.
+    for url in ("/", "/articles/", topic_url):
+        assert draft.title not in _get(client, url)
+    approve(draft, reviewer, change_note="ok")
 
     for url in ("/", "/articles/", topic_url, draft.get_absolute_url()):
         assert draft.title in _get(client, url), url
 
 
-def test_editing_an_article_shows_at_once(client, demo_data):
-    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+def test_editing_an_article_waits_for_approval_then_shows_at_once(
+    client, demo_data, reviewer, reviewer_person
+):
+    article = Article.objects.get(slug=SLUG)
+    approved_title = article.title
     _get(client, ARTICLE), _get(client, "/articles/")
     article.title = "Heroin withdrawal: the days, one by one"
     article.save()
+    article_working_copy_saved(article=article)
+    # Visitors keep reading the approved version; these pages are cached again.
+    for url in (ARTICLE, "/articles/"):
+        html = _get(client, url)
+        assert approved_title in html and article.title not in html, url
+
+    approve(article, reviewer, change_note="A clearer title.")
     assert article.title in _get(client, ARTICLE)
     assert article.title in _get(client, "/articles/")
 
 
 def test_editing_a_topic_a_person_a_page_or_the_center_shows_at_once(client, demo_data):
-    for url in (ARTICLE, "/topics/withdrawal/", "/privacy/", "/"):
+    article = Article.objects.get(slug=SLUG)
+    reviewer = Person.objects.get(pk=article.reviewer_id)
+    for url in (ARTICLE, "/topics/withdrawal/", "/privacy/", "/", reviewer.get_absolute_url()):
         _get(client, url)
 
     topic = Topic.objects.get(slug="withdrawal")
@@ -81,11 +121,14 @@ def test_editing_a_topic_a_person_a_page_or_the_center_shows_at_once(client, dem
     assert "Coming off heroin" in _get(client, "/topics/withdrawal/")
     assert "Coming off heroin" in _get(client, ARTICLE)
 
-    article = Article.objects.get(slug=ARTICLE.split("/")[2])
-    reviewer = Person.objects.get(pk=article.reviewer_id)
+    approved_name = reviewer.name
     reviewer.name = "Dr. Renamed Reviewer"
     reviewer.save()
-    assert "Dr. Renamed Reviewer" in _get(client, ARTICLE)
+    assert "Dr. Renamed Reviewer" in _get(client, reviewer.get_absolute_url())
+    assert "Dr. Renamed Reviewer" in _get(client, "/people/")
+    # The article names its reviewer as the approved version recorded it.
+    html = _get(client, ARTICLE)
+    assert approved_name in html and "Dr. Renamed Reviewer" not in html
 
     page = SitePage.objects.get(kind="privacy")
     page.body = page.body + "\n\nA sentence added today."
@@ -100,23 +143,41 @@ def test_editing_a_topic_a_person_a_page_or_the_center_shows_at_once(client, dem
 
 
 def test_removing_an_article_from_a_topic_shows_at_once(client, demo_data):
-    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    article = Article.objects.get(slug=SLUG)
     assert article.title in _get(client, "/topics/withdrawal/")
     article.topics.remove(Topic.objects.get(slug="withdrawal"))
     assert article.title not in _get(client, "/topics/withdrawal/")
 
 
-def test_a_scheduled_article_appears_on_time(client, demo_data):
-    article = Article.objects.get(slug=ARTICLE.split("/")[2])
-    Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).update(
-        publish_at=timezone.now() + timedelta(days=1)
-    )
+def test_a_scheduled_article_appears_on_time(client, demo_data, reviewer, reviewer_person):
+    article = Article.objects.get(status=Article.Status.DRAFT)
     article.title = "Soon to be published"
     article.publish_at = timezone.now() + timedelta(seconds=1.5)
     article.save()
+    approve(article, reviewer)
+    assert Article.objects.get(pk=article.pk).is_scheduled()
     assert "Soon to be published" not in _get(client, "/articles/")
     time.sleep(2)
     # Nothing was saved meanwhile: the cached list simply did not outlive it.
+    assert "Soon to be published" in _get(client, "/articles/")
+
+
+def test_a_scheduled_article_appears_on_time_whatever_time_is_proposed_next(
+    client, demo_data, reviewer, reviewer_person
+):
+    article = Article.objects.get(status=Article.Status.DRAFT)
+    article.title = "Soon to be published"
+    article.publish_at = timezone.now() + timedelta(seconds=1.5)
+    article.save()
+    approve(article, reviewer)
+    # An editor proposes another time: a proposal for the next approval only.
+    article = Article.objects.get(pk=article.pk)
+    article.publish_at = timezone.now() + timedelta(days=2)
+    article.save()
+    article_working_copy_saved(article=article)
+    assert "Soon to be published" not in _get(client, "/articles/")
+    time.sleep(2)
+    assert Article.objects.get(pk=article.pk).is_published()
     assert "Soon to be published" in _get(client, "/articles/")
 
 
@@ -131,9 +192,12 @@ def test_pages_with_a_form_are_never_cached(client, demo_data, url):
 
 
 def test_staff_are_never_served_a_cached_page(client, demo_data, editor):
-    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    article = Article.objects.get(slug=SLUG)
     _get(client, ARTICLE)
-    Article.objects.filter(pk=article.pk).update(title="Changed without a signal")
+    # A raw update of the live version: no signal, so the cached copy stays.
+    ArticleVersion.objects.filter(pk=article.live_version_id).update(
+        title="Changed without a signal"
+    )
     assert "Changed without a signal" not in _get(client, ARTICLE)  # the visitor's cached copy
     sign_in(client, editor)
     assert "Changed without a signal" in _get(client, ARTICLE)

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from content.models import Article
+from content.models import Article, content_hash
+from content.services import article_approve, article_working_copy_saved
 from tests.auth import ADMIN, sign_in
 from tests.html import Page
 
@@ -35,7 +36,7 @@ def test_article_page_shows_trust_block_toc_body_and_citations(client, published
     "state",
     [
         {"status": Article.Status.DRAFT},
-        {"status": Article.Status.IN_REVIEW},
+        {"status": Article.ReviewStatus.IN_REVIEW},
         {"status": Article.Status.ARCHIVED},
         {"publish_at": timezone.now() + timedelta(days=3)},
     ],
@@ -47,11 +48,18 @@ def test_unpublished_articles_are_404_for_visitors(client, make_article, state):
     assert article.title not in client.get("/articles/").content.decode()
 
 
-def test_scheduled_article_appears_by_itself_when_its_time_comes(client, make_article):
-    article = make_article(publish_at=timezone.now() + timedelta(seconds=1))
+def test_scheduled_article_appears_by_itself_when_its_time_comes(
+    client, make_article, monkeypatch
+):
+    publish_at = timezone.now() + timedelta(seconds=1)
+    article = make_article(publish_at=publish_at)
+    assert article.live_version.publish_at == publish_at
     assert client.get(article.get_absolute_url()).status_code == 404
-    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    # The clock moves past the approved time; nothing in the database changes.
+    later = publish_at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.title in client.get("/articles/").content.decode()
 
 
 def test_overdue_article_stays_up_and_says_it_is_due_for_review(client, make_article):
@@ -90,20 +98,20 @@ def test_json_ld_describes_the_medical_page_and_breadcrumbs(client, published_ar
 
 
 def test_dates_agree_on_the_page_in_json_ld_and_in_the_sitemap(client, published_article):
-    article = Article.objects.get(pk=published_article.pk)
-    html = client.get(article.get_absolute_url()).content.decode()
+    version = Article.objects.get(pk=published_article.pk).live_version
+    html = client.get(version.get_absolute_url()).content.decode()
     page = _json_ld(html)[0]
-    assert page["datePublished"] == article.published_date.isoformat()
-    assert page["dateModified"] == article.modified_date.isoformat()
-    assert page["lastReviewed"] == article.last_reviewed.isoformat()
-    for day in (article.published_date, article.modified_date, article.last_reviewed):
+    assert page["datePublished"] == version.published_date.isoformat()
+    assert page["dateModified"] == version.modified_date.isoformat()
+    assert page["lastReviewed"] == version.last_reviewed.isoformat()
+    for day in (version.published_date, version.modified_date, version.last_reviewed):
         assert f'<time datetime="{day.isoformat()}">' in html
     sitemap = client.get("/sitemap.xml").content.decode()
-    entry = sitemap.split(f"<loc>https://wellness.example{article.get_absolute_url()}</loc>")[1]
+    entry = sitemap.split(f"<loc>https://wellness.example{version.get_absolute_url()}</loc>")[1]
     assert (
         entry.split("</url>")[0]
         .strip()
-        .startswith(f"<lastmod>{article.modified_date.isoformat()}</lastmod>")
+        .startswith(f"<lastmod>{version.modified_date.isoformat()}</lastmod>")
     )
 
 
@@ -213,19 +221,42 @@ def test_preview_is_staff_only_noindex_and_not_cached(client, editor, make_artic
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Draft under work" in html and "Staff preview." in html
+    assert "Draft under work" in html
+    assert "Staff preview of the working copy, not yet approved." in html
+    assert "This article is: <strong>Draft</strong>." in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert 'rel="canonical"' not in html
 
 
-def test_preview_shows_the_article_exactly_as_it_will_look(client, editor, make_article):
-    article = make_article(status=Article.Status.DRAFT)
+def test_preview_shows_the_article_exactly_as_it_will_look(client, editor, reviewer, make_article):
+    article = make_article(status=Article.Status.DRAFT, publish_at=None)
     sign_in(client, editor)
     preview = Page(client.get(f"/preview/articles/{article.pk}/").content.decode())
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    article_approve(
+        article=article,
+        user=reviewer,
+        content_hash=content_hash(article.reviewable_content()),
+    )
     client.logout()
     public = Page(client.get(article.get_absolute_url()).content.decode())
     main = lambda page: [t for t in page.tags if t[0] in ("h1", "h2", "h3", "ol", "sup", "dl")]  # noqa: E731
+    assert main(public)
     assert main(preview) == main(public)
+
+
+def test_preview_of_a_live_article_shows_the_edit_that_visitors_do_not_see(
+    client, editor, published_article
+):
+    published_article.body += "\nA paragraph waiting for review.\n"
+    published_article.save()
+    article_working_copy_saved(article=published_article)
+    sign_in(client, editor)
+    preview = client.get(f"/preview/articles/{published_article.pk}/").content.decode()
+    assert "A paragraph waiting for review." in preview
+    assert "with changes waiting for review" in preview
+    client.logout()
+    public = client.get(published_article.get_absolute_url()).content.decode()
+    assert public.count("<h1>") == 1 and published_article.title in public
+    assert "A paragraph waiting for review." not in public

@@ -1,9 +1,10 @@
-"""Search: relevance first, title and summary above body; bad queries get a helpful page."""
+"""Search: approved text only, titles and summaries first; bad queries get a helpful page."""
 
 import pytest
 from django.db import connection
 
 from content.models import Article
+from content.services import article_working_copy_saved
 
 
 @pytest.fixture
@@ -29,6 +30,21 @@ def test_search_ranks_title_matches_above_body_matches(client, corpus):
     assert in_title.title in html and body_only.title in html
     assert html.index(in_title.title) < html.index(body_only.title)
     assert hidden.title not in html
+    assert "2 results" in html
+
+
+def test_search_finds_only_what_a_reviewer_approved(client, corpus):
+    body_only, in_title, _draft = corpus
+    # Edits waiting for review are not searchable: visitors cannot read them yet.
+    in_title.title = "Nasal spray: how it reverses an overdose"
+    in_title.summary = "What the spray is."
+    in_title.body += "\nZebrafish are not part of this article.\n"
+    in_title.save()
+    article_working_copy_saved(article=in_title)
+    assert "0 results" in client.get("/search/", {"q": "zebrafish"}).content.decode()
+    html = client.get("/search/", {"q": "naloxone"}).content.decode()
+    assert "Naloxone: how it reverses an overdose" in html and body_only.title in html
+    assert "Nasal spray" not in html
     assert "2 results" in html
 
 

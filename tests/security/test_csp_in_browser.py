@@ -79,6 +79,9 @@ def test_admin_login_list_and_change_form_trip_no_csp(site, watched, django_user
     assert page.locator("#user-tools").is_visible(), page.content()[:2000]
 
     article = Article.objects.published().first()
+    # Changes waiting for review: its review page shows a word diff and the checks.
+    pending = Article.objects.get(slug="heroin-withdrawal-symptoms-and-timeline")
+    assert pending.review_status == Article.ReviewStatus.IN_REVIEW
     request = IntakeRequest.objects.create(
         kind=IntakeRequest.Kind.CALLBACK,
         first_name="Jordan",
@@ -88,6 +91,8 @@ def test_admin_login_list_and_change_form_trip_no_csp(site, watched, django_user
     for path in (
         "content/article/",
         f"content/article/{article.pk}/change/",
+        f"content/article/{pending.pk}/change/",
+        f"content/article/{pending.pk}/review/",
         "intake/intakerequest/",
         f"intake/intakerequest/{request.pk}/change/",
         "two-factor/",

@@ -38,6 +38,7 @@ def _admin_urls(article):
         reverse("admin:content_article_reviews_due"),
         reverse("admin:intake_intakerequest_dashboard"),
         reverse("admin:content_article_change", args=[article.pk]),
+        reverse("admin:content_article_review", args=[article.pk]),
         reverse("admin:content_article_history", args=[article.pk]),
         reverse("admin:view_on_site", args=[_content_type_id(article), article.pk]),
     ]

@@ -410,14 +410,24 @@ def check_approval_shows_everywhere(services, keys):
     code = "from content.models import Article; print(Article.objects.get(status='draft').pk)"
     pk = services.manage("shell", "-c", code, capture=True).stdout.split()[-1]
     headers = {"Cookie": cookie_header(cookies), "X-Forwarded-For": "198.51.100.20"}
-    _, _, page = request(a, "GET", f"{ADMIN}content/article/{pk}/change/", headers=headers)
+    # The review page: the approval is bound to the fingerprint of what it shows.
+    review_url = f"{ADMIN}content/article/{pk}/review/"
+    _, _, page = request(a, "GET", review_url, headers=headers)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urlencode({"csrfmiddlewaretoken": token, "change_note": "System test approval."})
-    status, _, _ = request(
-        a, "POST", f"{ADMIN}content/article/{pk}/approve/", body,
+    seen = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page).group(1)
+    body = urlencode(
+        {"csrfmiddlewaretoken": token, "action": "approve", "content_hash": seen,
+         "change_note": "System test approval.", "review_interval_months": "12"}
+    )  # fmt: skip
+    status, response_headers, text = request(
+        a, "POST", review_url, body,
         {**headers, "Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip
-    check(status == 302, f"the draft is approved through A ({status})")
+    location = dict(response_headers).get("Location", "")
+    check(
+        status == 302 and location.endswith(f"/content/article/{pk}/change/"),
+        f"the draft is approved through A's review page ({status} {location or text[:200]})",
+    )
     status, _, listing = request(b, "GET", "/articles/")
     check(DRAFT_TITLE in listing, "B's cached article list shows it at once")
 
