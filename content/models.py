@@ -482,18 +482,20 @@ class Article(models.Model):
         ``content_hash``); an edit made after the reviewer opened the
         changes changes the hash, and the approval is refused.
         """
-        return {
-            "title": self.title,
-            "slug": self.slug,
-            "summary": self.summary,
-            "meta_description": self.meta_description,
-            "body": self.body,
-            "when_to_get_help": self.when_to_get_help,
-            "author": self.author_id,
-            "citations": [
-                citation.snapshot() for citation in self.citations.order_by("order", "pk")
-            ],
-        }
+        citations = self.citations.order_by("order", "pk")
+        return _reviewable(self, [citation.snapshot() for citation in citations])
+
+
+# The text fields a reviewer approves, kept word for word in each version.
+REVIEWED_TEXT_FIELDS = ("title", "slug", "summary", "meta_description", "body", "when_to_get_help")
+
+
+def _reviewable(obj, citations):
+    return {
+        **{field: getattr(obj, field) for field in REVIEWED_TEXT_FIELDS},
+        "author": obj.author_id,
+        "citations": citations,
+    }
 
 
 def content_hash(content):
@@ -619,16 +621,7 @@ class ArticleVersion(models.Model):
 
     def reviewable_content(self):
         """The approved content, in the shape of ``Article.reviewable_content()``."""
-        return {
-            "title": self.title,
-            "slug": self.slug,
-            "summary": self.summary,
-            "meta_description": self.meta_description,
-            "body": self.body,
-            "when_to_get_help": self.when_to_get_help,
-            "author": self.author_id,
-            "citations": self.citations,
-        }
+        return _reviewable(self, self.citations)
 
     def is_review_overdue(self, today=None):
         today = today or timezone.localdate()

@@ -253,12 +253,22 @@ def article_preview_version(article):
     )
 
 
-def _publish_version(article, content, *, reviewer, **fields):
-    """Freeze ``content`` as the article's next version and make it the live one."""
+def _publish_version(article, content, *, reviewer, decision, **fields):
+    """Freeze ``content`` as the article's next version, make it live and record the decision."""
     version = _build_version(article, content, **fields)
     last = article.versions.order_by("-number").values_list("number", flat=True).first()
     version.number = (last or 0) + 1
     version.save()
+    Review.objects.create(
+        article=article,
+        decision=decision,
+        reviewer=reviewer,
+        user=version.approved_by,
+        created_at=version.approved_at,
+        comment=version.change_note,
+        version=version,
+        content_hash=version.content_hash,
+    )
     _resolve_change_requests(article, fields["now"])
     workflow_fields = {
         "live_version": version,
@@ -320,6 +330,7 @@ def article_approve(
             article,
             content,
             reviewer=reviewer,
+            decision=Review.Decision.APPROVED,
             kind=ArticleVersion.Kind.REVIEW,
             byline_reviewer=reviewer,
             user=user,
@@ -328,16 +339,6 @@ def article_approve(
             interval=interval,
             last_reviewed=timezone.localdate(now),
             advice=checks.advice,
-        )
-        Review.objects.create(
-            article=article,
-            decision=Review.Decision.APPROVED,
-            reviewer=reviewer,
-            user=user,
-            created_at=now,
-            comment=change_note,
-            version=version,
-            content_hash=version.content_hash,
         )
     return version
 
@@ -367,6 +368,7 @@ def article_publish_correction(*, article, user, content_hash, change_note):
             article,
             content,
             reviewer=reviewer,
+            decision=Review.Decision.CORRECTION,
             kind=ArticleVersion.Kind.CORRECTION,
             byline_reviewer=previous.reviewer,
             user=user,
@@ -374,16 +376,6 @@ def article_publish_correction(*, article, user, content_hash, change_note):
             change_note=change_note,
             interval=previous.review_interval_months,
             last_reviewed=previous.last_reviewed,
-        )
-        Review.objects.create(
-            article=article,
-            decision=Review.Decision.CORRECTION,
-            reviewer=reviewer,
-            user=user,
-            created_at=now,
-            comment=change_note,
-            version=version,
-            content_hash=version.content_hash,
         )
     return version
 
@@ -402,21 +394,13 @@ def article_import_approved_version(
             article,
             article.reviewable_content(),
             reviewer=reviewer,
+            decision=Review.Decision.APPROVED,
             kind=ArticleVersion.Kind.REVIEW,
             byline_reviewer=reviewer,
             now=approved_at,
             change_note=change_note,
             interval=review_interval_months or DEFAULT_REVIEW_INTERVAL,
             last_reviewed=timezone.localdate(approved_at),
-        )
-        Review.objects.create(
-            article=article,
-            decision=Review.Decision.APPROVED,
-            reviewer=reviewer,
-            created_at=approved_at,
-            comment=change_note,
-            version=version,
-            content_hash=version.content_hash,
         )
     return version
 
