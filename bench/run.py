@@ -118,7 +118,7 @@ def post_load(host, port, lines, csrf):
                 token, phone = pending.pop().split()
             body = (
                 f"csrfmiddlewaretoken={csrf}&form_token={token}&first_name=Bench&phone={phone}"
-                "&who_for=myself&best_time=any&voicemail_ok=no&message=&source_path=&website="
+                "&who_for=myself&best_time=any&voicemail_ok=no&message=&source_path=&hp_z7q="
             )
             started = time.perf_counter()
             try:

@@ -22,7 +22,11 @@ from django.core.cache import cache
 
 _TOKEN_SALT = "intake.form-token"  # noqa: S105  (a salt, not a secret)
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
-HONEYPOT_FIELD = "website"
+# The honeypot's name and autocomplete value: no word autofill or a password
+# manager maps to anything (not "website", "url", "email", "name"...), so a
+# person's browser never fills it; scripts that fill every field do.
+HONEYPOT_FIELD = "hp_z7q"
+HONEYPOT_AUTOCOMPLETE = "off"
 
 
 def issue_form_token(now=None):

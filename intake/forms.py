@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from intake.antispam import HONEYPOT_FIELD
+from intake.antispam import HONEYPOT_AUTOCOMPLETE, HONEYPOT_FIELD
 from intake.models import IntakeRequest
 from wellness_site.phones import normalize_us_phone
 
@@ -58,11 +58,21 @@ class _IntakeForm(forms.Form):
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     source_path = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)
-    # Honeypot: hidden from people by CSS, filled in by scripts.
-    website = forms.CharField(
+    # Honeypot: hidden from people (CSS, out of the tab order, aria-hidden on its
+    # wrapper) and from autofill and password managers; scripts fill it in.
+    hp_z7q = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": HONEYPOT_AUTOCOMPLETE,
+                "tabindex": "-1",
+                "data-1p-ignore": "true",
+                "data-lpignore": "true",
+                "data-bwignore": "true",
+                "data-form-type": "other",
+            }
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -74,7 +84,7 @@ class _IntakeForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             *self.visible_layout(),
-            Div(Field(HONEYPOT_FIELD), css_class="hp-field"),
+            Div(Field(HONEYPOT_FIELD), css_class="hp-field", aria_hidden="true"),
             "form_token",
             "source_path",
         )

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from intake.antispam import (
+    HONEYPOT_FIELD,
     count_use,
     hit_rate_limit,
     issue_form_token,
@@ -111,7 +112,7 @@ def _intake_view(request, kind):
     fields = {
         name: data[name]
         for name in form.fields
-        if name not in ("form_token", "website") and name in data
+        if name not in ("form_token", HONEYPOT_FIELD) and name in data
     }
     _, created = submit_intake_request(
         form_token=read_form_token(data["form_token"]).id, kind=kind, **fields

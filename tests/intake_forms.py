@@ -14,7 +14,7 @@ def callback_post(**overrides):
         "who_for": "myself",
         "best_time": "any",
         "voicemail_ok": "no",
-        "website": "",
+        "hp_z7q": "",
     }
     data.update(overrides)
     return data

@@ -25,7 +25,7 @@ def callback_data(**overrides):
         "message": "My brother needs help with withdrawal.",
         "source_path": "/articles/heroin-withdrawal-symptoms-and-timeline/?utm=x#top",
         "form_token": issue_form_token(now=time.time() - 30),
-        "website": "",
+        "hp_z7q": "",
     }
     data.update(overrides)
     return data
@@ -121,7 +121,7 @@ def test_the_same_form_sent_twice_makes_one_request(client, center):
 @pytest.mark.parametrize(
     "overrides",
     [
-        lambda: {"website": "https://spam.example"},
+        lambda: {"hp_z7q": "https://spam.example"},
         lambda: {"form_token": issue_form_token()},  # sent at once: faster than a person
         lambda: {"form_token": issue_form_token(now=time.time() - 2 * 86400)},
         lambda: {"form_token": "forged:token"},
