@@ -164,7 +164,7 @@ def prepare_forms(env, path, count, first):
         "shown = time.time() - 30\n"
         f"with open({str(path)!r}, 'w') as out:\n"
         f"    for i in range({first}, {first + count}):\n"
-        "        token = quote(issue_form_token(now=shown), safe='')\n"
+        "        token = quote(issue_form_token('callback', now=shown), safe='')\n"
         "        out.write(f'{token} 614{200 + i // 10000}{i % 10000:04d}\\n')\n"
     )
     manage(env, "shell", "-c", code, capture=True)

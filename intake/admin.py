@@ -9,6 +9,7 @@ form, are worked here, and leave through the retention command.
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -56,6 +57,7 @@ SUBMITTED_FIELDS = [
 RECORD_FIELDS = [
     "reference",
     "received_at",
+    "time_to_send",
     "possible_duplicate",
     "notified_at",
     "first_contact_at",
@@ -69,6 +71,21 @@ def _label(field_name):
 
 def _change_url(intake_request_pk):
     return reverse("admin:intake_intakerequest_change", args=[intake_request_pk])
+
+
+class SentQuicklyFilter(admin.SimpleListFilter):
+    """Requests sent faster than a person types: kept, but worth a second look."""
+
+    title = gettext_lazy("sent quickly")
+    parameter_name = "sent_quickly"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(seconds_to_send__lt=settings.INTAKE_MIN_FILL_SECONDS)
+        return queryset
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -180,7 +197,14 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["reference", "first_name"]
     list_select_related = ["assigned_to", "duplicate_of"]
-    list_filter = [StatusFilter, AssignedFilter, "who_for", "kind", "received_at"]
+    list_filter = [
+        StatusFilter,
+        AssignedFilter,
+        "who_for",
+        "kind",
+        "received_at",
+        SentQuicklyFilter,
+    ]
     show_facets = admin.ShowFacets.NEVER
     search_fields = ["first_name", "reference"]
     search_help_text = gettext_lazy("A name, a phone number in any format, or a reference.")
@@ -326,6 +350,23 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     def time_to_contact(self, intake_request):
         waited = intake_request.time_to_first_contact
         return self.get_empty_value_display() if waited is None else format_duration(waited)
+
+    @admin.display(description=gettext_lazy("sent"))
+    def time_to_send(self, intake_request):
+        seconds = intake_request.seconds_to_send
+        if seconds is None:
+            return self.get_empty_value_display()
+        text = ngettext(
+            "Sent %(seconds)d s after the page loaded.",
+            "Sent %(seconds)d s after the page loaded.",
+            seconds,
+        ) % {"seconds": seconds}
+        if intake_request.sent_quickly:
+            text += " " + _(
+                "Faster than a person types: often the browser's autofill, sometimes a "
+                "script. Check the details before calling."
+            )
+        return text
 
     @admin.display(description=gettext_lazy("possible duplicate"))
     def possible_duplicate(self, intake_request):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from intake.admin_logic import CALLBACK_PROMISE, format_duration
-from intake.models import IntakeRequest
+from intake.models import FilteredPostCount, IntakeRequest
 
 Status = IntakeRequest.Status
 
@@ -141,10 +141,31 @@ def bar_chart(day_counts):
     }
 
 
+@dataclass(frozen=True)
+class FilteredDay:
+    day: date
+    counts: list[int]  # in the order of FilteredPostCount.Reason
+
+
+def filtered_posts_per_day(days, today=None):
+    """[FilteredDay] for the last ``days`` days that had any filtered post, newest first."""
+    today = today or timezone.localdate()
+    reasons = FilteredPostCount.Reason.values
+    table = {}
+    for row in FilteredPostCount.objects.filter(day__gt=today - timedelta(days=days)):
+        table.setdefault(row.day, dict.fromkeys(reasons, 0))[row.reason] = row.count
+    return [
+        FilteredDay(day, [table[day][reason] for reason in reasons])
+        for day in sorted(table, reverse=True)
+    ]
+
+
 def dashboard_figures(now=None):
     now = now or timezone.now()
     per_day = requests_per_day(30, today=timezone.localdate(now))
     return {
+        "filtered_reasons": FilteredPostCount.Reason.labels,
+        "filtered_per_day": filtered_posts_per_day(14, today=timezone.localdate(now)),
         "open_by_status": open_counts_by_status(),
         "past_promise": past_promise_count(now),
         "medians": [median_time_to_first_contact(days, now) for days in (7, 30)],

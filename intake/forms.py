@@ -1,10 +1,17 @@
-"""The call-back and contact forms: only the fields a person needs, strictly checked."""
+"""The call-back and contact forms: only the fields a person needs, strictly checked.
+
+They are shown the GOV.UK Design System way, by the crispy layout templates
+in templates/intake/fields/: label (or legend), hint, error message, then
+the control; radio groups in a fieldset; "(optional)" on what is optional
+and no asterisk on what is not. Every error message says what to do, for
+that field and that case, and none repeats its field's hint.
+"""
 
 import re
 from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import TEMPLATE_PACK, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
@@ -17,12 +24,22 @@ from wellness_site.phones import normalize_us_phone
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARACTERS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
+# The crispy layout templates (templates/intake/fields/).
+TEXT_INPUT = "intake/fields/input.html"
+RADIOS = "intake/fields/radios.html"
+CHECKBOX = "intake/fields/checkbox.html"
+FIELDSET = "intake/fields/fieldset.html"
+
+MESSAGE_MAX_LENGTH = 1000
+NAME_MAX_LENGTH = 60
+
 
 def _reject_control_characters(value, *, multiline=False):
     pattern = _CONTROL_CHARACTERS if multiline else _CONTROL_CHARACTERS_ONE_LINE
     if pattern.search(value or ""):
+        # Each field says this in its own words (its "control_characters" message).
         raise ValidationError(
-            _("Remove the special characters (such as tabs or line breaks) from this field."),
+            _("Remove the special characters (such as tabs or line breaks)."),
             code="control_characters",
         )
 
@@ -53,8 +70,48 @@ def clean_source_path(value):
     return path
 
 
+def _messages(required=None, too_long=None, special=None, **others):
+    """A field's error messages, by Django's codes (validators' codes included).
+
+    ``special`` covers both control characters and null characters: to a
+    person they are the same mistake.
+    """
+    messages = {"required": required, "max_length": too_long, **others}
+    if special:
+        messages["control_characters"] = special
+        messages["null_characters_not_allowed"] = special
+    return {code: message for code, message in messages.items() if message}
+
+
+def _choice_messages(select):
+    """A radio group's or a select's messages: nothing chosen and a made-up choice alike."""
+    return {"required": select, "invalid_choice": select}
+
+
+class CheckboxQuestion(Field):
+    """A lone checkbox in a fieldset, under a ``legend`` of its own (its label is the option)."""
+
+    def __init__(self, name, *, legend):
+        super().__init__(name, template=CHECKBOX)
+        self.legend = legend
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {**(extra_context or {}), "question_legend": self.legend}
+        return super().render(form, context, template_pack, extra_context=extra_context, **kwargs)
+
+
+class QuestionGroup(Fieldset):
+    """Several fields under one legend and hint, for example "email, phone or both"."""
+
+    template = FIELDSET
+
+    def __init__(self, legend, *fields, css_id, hint):
+        super().__init__(legend, *fields, css_id=css_id)
+        self.hint = hint
+
+
 class _IntakeForm(forms.Form):
-    """Shared by both forms: the anti-abuse fields and error-summary helpers."""
+    """Shared by both forms: the anti-abuse fields and the error summary."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     source_path = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)
@@ -75,6 +132,9 @@ class _IntakeForm(forms.Form):
         ),
     )
 
+    #: The questions a person answers, in the order they are shown.
+    questions = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # No maxlength in the page: a browser would cut a pasted message short
@@ -82,6 +142,9 @@ class _IntakeForm(forms.Form):
         self.fields["message"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # No CSRF token: these anonymous forms set no cookie (intake/views.py
+        # checks where a post came from, and the signed form token, instead).
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             *self.visible_layout(),
             Div(Field(HONEYPOT_FIELD), css_class="hp-field", aria_hidden="true"),
@@ -96,43 +159,78 @@ class _IntakeForm(forms.Form):
         return clean_source_path(self.cleaned_data.get("source_path"))
 
     def error_summary(self):
-        """``[(anchor id, message)]`` for the summary above the form, in field order."""
+        """``[(anchor id, message)]`` for the error summary, one per question in error.
+
+        In the order the questions are shown; the link text is the message
+        itself, as shown by the field (its first error: one per field). A
+        radio group's link goes to its first radio.
+        """
         items = []
-        for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                bound = self[name]
-                anchor = bound.auto_id
-                if isinstance(field.widget, forms.RadioSelect):
-                    anchor += "_0"
-                items.append((anchor, f"{bound.label}: {error}"))
-        first = next(iter(self.visible_fields()), None)
-        for error in self.non_field_errors():
-            items.append((first.auto_id if first else "", error))
+        for name in self.questions:
+            errors = self.errors.get(name)
+            if not errors:
+                continue
+            bound = self[name]
+            anchor = bound.auto_id
+            if isinstance(bound.field.widget, forms.RadioSelect):
+                anchor += "_0"
+            items.append((anchor, errors[0]))
+        # Errors a person cannot see next to a question: to the first question.
+        first = self[self.questions[0]].auto_id
+        for name, errors in self.errors.items():
+            if name not in self.questions:
+                items.extend((first, error) for error in errors)
         return items
+
+
+_PHONE_REQUIRED = _("Enter a phone number, like 614 555 0142")
+_PHONE_INVALID = _("Enter a US phone number with its area code, like 614 555 0142")
+_MESSAGE_TOO_LONG = _("Your message must be 1,000 characters or fewer")
+_MESSAGE_SPECIAL = _("Your message must not include special characters, other than line breaks")
+
+
+def _clean_us_phone(form, value):
+    """``value`` as E.164, or the phone field's own "invalid" message."""
+    try:
+        return normalize_us_phone(value)
+    except ValidationError:
+        raise ValidationError(
+            form.fields["phone"].error_messages["invalid_phone"], code="invalid_phone"
+        ) from None
 
 
 class CallbackForm(_IntakeForm):
     first_name = forms.CharField(
         label=_("First name, or what we should call you"),
-        max_length=60,
+        max_length=NAME_MAX_LENGTH,
         validators=[one_line],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
+        error_messages=_messages(
+            required=_("Enter your first name, or what we should call you"),
+            too_long=_("First name must be 60 characters or fewer"),
+            special=_("First name must not include tabs, line breaks or other special characters"),
+        ),
     )
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=25,
-        help_text=_("A US number with area code, for example (614) 555-0142."),
+        help_text=_("Include the area code. We only use this number to call you back."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+        error_messages=_messages(
+            required=_PHONE_REQUIRED, too_long=_PHONE_INVALID, invalid_phone=_PHONE_INVALID
+        ),
     )
     who_for = forms.ChoiceField(
         label=_("Who is the help for?"),
         choices=IntakeRequest.WhoFor.choices,
         widget=forms.RadioSelect,
+        error_messages=_choice_messages(_("Select who the help is for")),
     )
     best_time = forms.ChoiceField(
         label=_("When is the best time to call?"),
         choices=IntakeRequest.BestTime.choices,
         widget=forms.RadioSelect,
+        error_messages=_choice_messages(_("Select the best time to call")),
     )
     voicemail_ok = forms.TypedChoiceField(
         label=_("If we miss you, may we leave a voicemail?"),
@@ -140,75 +238,119 @@ class CallbackForm(_IntakeForm):
         choices=[("yes", _("Yes, a voicemail is OK")), ("no", _("No, please do not"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether we may leave a voicemail.")},
+        error_messages=_choice_messages(_("Select whether we may leave a voicemail")),
     )
     texts_ok = forms.BooleanField(
-        label=_("You may also send me text messages about my request."),
-        help_text=_("Optional. You do not need to agree to texts to get help."),
+        label=_("You may also send me text messages about my request"),
+        help_text=_("You do not need to agree to texts to get help."),
         required=False,
     )
     message = forms.CharField(
         label=_("Anything you want us to know (optional)"),
-        help_text=_("At most 1,000 characters. Please do not include medical details."),
-        max_length=1000,
+        help_text=_(
+            "Please do not include medical details. You can enter up to 1,000 characters."
+        ),
+        max_length=MESSAGE_MAX_LENGTH,
         required=False,
         validators=[multi_line],
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=_messages(too_long=_MESSAGE_TOO_LONG, special=_MESSAGE_SPECIAL),
+    )
+
+    questions = (
+        "first_name",
+        "phone",
+        "who_for",
+        "best_time",
+        "voicemail_ok",
+        "texts_ok",
+        "message",
     )
 
     def visible_layout(self):
         return [
-            "first_name",
-            "phone",
-            "who_for",
-            "best_time",
-            "voicemail_ok",
-            "texts_ok",
-            "message",
+            Field("first_name", template=TEXT_INPUT),
+            Field("phone", template=TEXT_INPUT),
+            Field("who_for", template=RADIOS),
+            Field("best_time", template=RADIOS),
+            Field("voicemail_ok", template=RADIOS),
+            CheckboxQuestion("texts_ok", legend=_("Text messages (optional)")),
+            Field("message", template=TEXT_INPUT),
         ]
 
     def clean_phone(self):
-        return normalize_us_phone(self.cleaned_data["phone"])
+        return _clean_us_phone(self, self.cleaned_data["phone"])
 
 
 class ContactForm(_IntakeForm):
     first_name = forms.CharField(
         label=_("Your name"),
-        max_length=60,
+        max_length=NAME_MAX_LENGTH,
         validators=[one_line],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages=_messages(
+            required=_("Enter your name"),
+            too_long=_("Your name must be 60 characters or fewer"),
+            special=_("Your name must not include tabs, line breaks or other special characters"),
+        ),
     )
     email = forms.EmailField(
         label=_("Email address"),
         required=False,
         validators=[one_line],
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages=_messages(
+            too_long=_("Email address must be 320 characters or fewer"),
+            special=_("Enter an email address in the correct format, like name@example.com"),
+            invalid=_("Enter an email address in the correct format, like name@example.com"),
+            no_contact=_("Enter an email address or a phone number so that we can reply"),
+        ),
     )
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
         max_length=25,
-        help_text=_("Give an email address, a phone number, or both."),
+        help_text=_("Include the area code."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+        error_messages=_messages(too_long=_PHONE_INVALID, invalid_phone=_PHONE_INVALID),
     )
     subject = forms.ChoiceField(
-        label=_("What is it about?"),
+        label=_("What is your message about?"),
         choices=[("", _("Choose a subject")), *IntakeRequest.Subject.choices],
+        error_messages=_choice_messages(_("Select what your message is about")),
     )
     message = forms.CharField(
         label=_("Your message"),
-        help_text=_("At most 1,000 characters."),
-        max_length=1000,
+        help_text=_("You can enter up to 1,000 characters."),
+        max_length=MESSAGE_MAX_LENGTH,
         validators=[multi_line],
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=_messages(
+            required=_("Enter your message"),
+            too_long=_MESSAGE_TOO_LONG,
+            special=_MESSAGE_SPECIAL,
+        ),
     )
 
+    questions = ("first_name", "email", "phone", "subject", "message")
+
     def visible_layout(self):
-        return ["first_name", "email", "phone", "subject", "message"]
+        return [
+            Field("first_name", template=TEXT_INPUT),
+            QuestionGroup(
+                _("How should we reply?"),
+                Field("email", template=TEXT_INPUT),
+                Field("phone", template=TEXT_INPUT),
+                css_id="reply",
+                hint=_("Give an email address, a phone number, or both."),
+            ),
+            Field("subject", template=TEXT_INPUT),
+            Field("message", template=TEXT_INPUT),
+        ]
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone")
-        return normalize_us_phone(phone) if phone else ""
+        return _clean_us_phone(self, phone) if phone else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -217,8 +359,11 @@ class ContactForm(_IntakeForm):
             and not cleaned.get("phone")
             and not (self.has_error("email") or self.has_error("phone"))
         ):
-            raise ValidationError(
-                _("Give an email address or a phone number so that we can reply."),
-                code="no_contact",
+            # Shown at the first of the two, where the person starts to fix it.
+            self.add_error(
+                "email",
+                ValidationError(
+                    self.fields["email"].error_messages["no_contact"], code="no_contact"
+                ),
             )
         return cleaned

@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +98,16 @@ class IntakeRequest(models.Model):
         unique=True, editable=False, help_text=_("One per form shown: a resent form is ignored.")
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    seconds_to_send = models.PositiveIntegerField(
+        _("seconds from page to send"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "How long after the form was shown it was sent. Very fast sends are often "
+            "autofill, sometimes a script: such requests are kept, and flagged."
+        ),
+    )
     notified_at = models.DateTimeField(_("staff notified"), null=True, blank=True, editable=False)
 
     # Handling, edited by admissions staff.
@@ -144,6 +154,14 @@ class IntakeRequest(models.Model):
     def __str__(self):
         # The reference only: this string appears in admin messages and logs.
         return self.reference
+
+    @property
+    def sent_quickly(self):
+        """Sent faster than a person usually types: autofill, or possibly a script."""
+        return (
+            self.seconds_to_send is not None
+            and self.seconds_to_send < settings.INTAKE_MIN_FILL_SECONDS
+        )
 
     @property
     def phone_display(self):
@@ -229,3 +247,44 @@ class AccessRecord(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.reference} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FilteredPostCount(models.Model):
+    """How many posts of the public forms each anti-abuse rule caught, per day.
+
+    Counts only, never what was sent: enough to tune the rules by evidence.
+    """
+
+    class Reason(models.TextChoices):
+        HONEYPOT = "honeypot", _("Dropped: hidden field filled")
+        FAST = "fast", _("Saved, flagged as sent quickly")
+        EXPIRED = "expired", _("Shown back: form open too long")
+        REFUSED = "refused", _("Shown back: token or origin not valid")
+        RATE_LIMITED = "rate_limited", _("Shown back: rate limited")
+
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("rule"), max_length=12, choices=Reason.choices)
+    count = models.PositiveIntegerField(_("posts"), default=0)
+
+    class Meta:
+        ordering = ["-day", "reason"]
+        verbose_name = _("filtered post count")
+        verbose_name_plural = _("filtered post counts")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "reason"], name="filtered_post_day_reason")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.reason} {self.count}"
+
+    @classmethod
+    def record(cls, reason, day=None):
+        """Add one to today's count for ``reason``."""
+        day = day or timezone.localdate()
+        updated = cls.objects.filter(day=day, reason=reason).update(count=models.F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(day=day, reason=reason, count=1)
+            except IntegrityError:  # another post created today's row first
+                cls.objects.filter(day=day, reason=reason).update(count=models.F("count") + 1)

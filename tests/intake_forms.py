@@ -8,7 +8,7 @@ from intake.antispam import issue_form_token
 def callback_post(**overrides):
     """Valid call-back form data, shown 30 seconds ago (a person's pace)."""
     data = {
-        "form_token": issue_form_token(now=time.time() - 30),
+        "form_token": issue_form_token("callback", now=time.time() - 30),
         "first_name": "Jordan",
         "phone": "(614) 555-0199",
         "who_for": "myself",

@@ -12,7 +12,9 @@ from wellness_site.clientip import client_ip
 
 
 def _fresh(**overrides):
-    return callback_data(form_token=issue_form_token(now=time.time() - 30), **overrides)
+    return callback_data(
+        form_token=issue_form_token("callback", now=time.time() - 30), **overrides
+    )
 
 
 def test_too_many_posts_from_one_address_get_429_with_the_phone_number(client, center, settings):

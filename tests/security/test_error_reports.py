@@ -70,7 +70,11 @@ def test_a_failing_intake_view_shows_the_friendly_page_and_leaks_nothing(
     monkeypatch.setattr("intake.views.submit_intake_request", _explode)
     visitor = Client(raise_request_exception=False)
     visitor.get("/call-back/")  # the visitor saw the form (and the phone was cached)
-    data = {**SUBMITTED, "form_token": issue_form_token(now=time.time() - 30), "hp_z7q": ""}
+    data = {
+        **SUBMITTED,
+        "form_token": issue_form_token("callback", now=time.time() - 30),
+        "hp_z7q": "",
+    }
     response = visitor.post("/call-back/", data)
 
     assert response.status_code == 500

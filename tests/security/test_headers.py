@@ -91,8 +91,14 @@ def test_staff_pages_tell_search_engines_to_keep_out(pages):
     assert "X-Robots-Tag" not in pages("home")
 
 
-def test_the_form_cookie_is_host_only_secure_and_lax(client, db, center):
-    response = client.get(CALLBACK, secure=True)
+def test_the_public_forms_set_no_cookie(client, db, center):
+    # They work with cookies blocked (SECURITY.md): not even a CSRF cookie.
+    for url in (CALLBACK, "/contact/"):
+        assert client.get(url, secure=True).cookies == {}
+
+
+def test_the_staff_csrf_cookie_is_host_only_secure_and_lax(client, db, center):
+    response = client.get(ADMIN + "login/", secure=True)
     cookie = response.cookies["__Host-csrftoken"]
     assert cookie["secure"] is True
     assert cookie["samesite"] == "Lax"

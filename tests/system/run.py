@@ -284,8 +284,8 @@ reviewer.save()
 shown = time.time() - 30
 with open(FORMS, "w") as out:
     for i in range(COUNT):
-        out.write(quote(issue_form_token(now=shown), safe="") + " 614" + str(200 + i // 10000)
-                  + format(i % 10000, "04d") + "\\n")
+        token = quote(issue_form_token("callback", now=shown), safe="")
+        out.write(token + " 614" + str(200 + i // 10000) + format(i % 10000, "04d") + "\\n")
 print("KEYS", json.dumps(keys))
 """
 
