@@ -73,9 +73,20 @@ class CenterProfileAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         (None, {"fields": ["name", "is_demo"]}),
-        ("Phones", {"fields": ["main_phone", "admissions_phone", "callback_time"]}),
+        (
+            "Phones",
+            {
+                "fields": [
+                    "main_phone",
+                    "hours",
+                    "admissions_phone",
+                    "admissions_hours",
+                    "callback_time",
+                ]
+            },
+        ),
         ("Address", {"fields": ["street_address", "locality", "region", "postal_code"]}),
-        (None, {"fields": ["hours", "accreditation", "privacy_practices_url"]}),
+        (None, {"fields": ["accreditation", "privacy_practices_url"]}),
     ]
 
     def has_add_permission(self, request):

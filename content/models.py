@@ -19,7 +19,10 @@ from simple_history.models import HistoricalRecords
 from content.markdown import render_article_body, render_markdown
 from wellness_site.phones import USPhoneField, format_us_phone
 
-CENTER_CACHE_KEY = "content:center-profile:v1"
+# Bumped whenever CenterProfile gains a field: a copy pickled before it has no
+# value for the new field, and reading one would query the database (which an
+# error page must not do).
+CENTER_CACHE_KEY = "content:center-profile:v2"
 
 
 class CenterProfileManager(models.Manager):
@@ -51,12 +54,27 @@ class CenterProfile(models.Model):
         blank=True,
         help_text=_("Leave empty if admissions answer on the main phone."),
     )
+    admissions_hours = models.CharField(
+        _("admissions hours"),
+        max_length=60,
+        blank=True,
+        default="24 hours, every day",
+        help_text=_(
+            "When the admissions phone is answered, in a few words. Shown next to "
+            'the admissions number, for example "Admissions, 24 hours, every day".'
+        ),
+    )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     locality = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("state"), max_length=2, blank=True)
     postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     hours = models.TextField(
-        _("hours"), blank=True, help_text=_("One line per day or range of days.")
+        _("hours"),
+        blank=True,
+        help_text=_(
+            "When the main (office) phone is answered: one line per day or range of "
+            'days. Shown next to the main number, labelled "Office".'
+        ),
     )
     accreditation = models.TextField(
         _("accreditation"),
@@ -106,8 +124,30 @@ class CenterProfile(models.Model):
         return format_us_phone(self.admissions_phone_number)
 
     @property
+    def has_admissions_line(self):
+        """Whether admissions have a number of their own (else they answer the office's)."""
+        return bool(self.admissions_phone)
+
+    @property
+    def has_office_line(self):
+        """Whether the main number is shown as the office line, apart from admissions."""
+        return bool(self.main_phone) and self.main_phone != self.admissions_phone
+
+    @property
+    def first_line(self):
+        """The line to call first: "admissions", else "office", else "" (no phone)."""
+        if self.has_admissions_line:
+            return "admissions"
+        return "office" if self.main_phone else ""
+
+    @property
     def hours_lines(self):
-        return [line for line in self.hours.splitlines() if line.strip()]
+        return [line.strip() for line in self.hours.splitlines() if line.strip()]
+
+    @property
+    def office_hours(self):
+        """The office line's hours on one line, to show next to its number."""
+        return "; ".join(self.hours_lines)
 
     @property
     def accreditation_lines(self):

@@ -133,8 +133,8 @@ def _rate_limited(request, kind, limit_kind, value):
             _("We cannot take another request from you right now"),
             _(
                 "Several requests have already come from you. Please call our admissions "
-                "line instead: it is answered at any hour. Or send this form again after "
-                "%(time)s. What you typed is still below."
+                "line instead, or send this form again after %(time)s. What you typed is "
+                "still below."
             )
             % {"time": date_format(when, "TIME_FORMAT")},
             call=True,

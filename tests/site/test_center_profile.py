@@ -12,7 +12,7 @@ from tests.auth import ADMIN, sign_in
 def test_header_shows_name_and_click_to_call(client, center):
     html = client.get("/").content.decode()
     assert "Larkspur Bend Recovery Center" in html
-    assert '<a class="btn btn-primary call-button" href="tel:+16145550142">' in html
+    assert '<a class="call-link btn btn-primary call-button" href="tel:+16145550187">' in html
 
 
 def test_profile_is_read_from_the_cache_after_the_first_request(client, center):
