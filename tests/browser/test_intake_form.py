@@ -91,9 +91,7 @@ def test_a_family_member_asks_for_a_call_back(site, open_page, quick_forms):
     page.get_by_label("No, please do not").check()
     page.get_by_role("button", name="Ask for a call back").click()
     page.wait_for_url("**/call-back/thanks/?r=*")
-    assert page.get_by_role("heading", level=1).text_content() == (
-        "Call-back request received"
-    )
+    assert page.get_by_role("heading", level=1).text_content() == ("Call-back request received")
     count, report = _axe_violations(page)
     assert count == 0, report
     saved = IntakeRequest.objects.get()
