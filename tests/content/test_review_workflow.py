@@ -600,3 +600,13 @@ def test_reviewer_sees_and_approves_the_proposed_schedule(client, reviewer, make
     assert article.is_scheduled() and article.live_version.publish_at == later
     client.logout()
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_an_approved_article_is_archived_not_deleted(client, superuser, live):
+    # The review record outlives the article's place on the site.
+    sign_in(client, superuser)
+    page = client.get(admin_url("delete", live.pk))
+    assert page.status_code == 200 and "Cannot delete article" in page.content.decode()
+    client.post(admin_url("delete", live.pk), {"post": "yes"})
+    assert Article.objects.filter(pk=live.pk).exists()
+    assert live.versions.count() == 1
