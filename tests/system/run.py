@@ -334,7 +334,7 @@ def saved_tokens(services):
 
 
 def token_uuid(form):
-    return unquote(form[0]).split(":", 1)[0]
+    return unquote(form[0]).split(":")[1]  # "callback:<uuid>:<time>:<signature>"
 
 
 def load(port, forms, concurrency=CONCURRENCY, pause=None):
