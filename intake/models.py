@@ -98,6 +98,15 @@ class IntakeRequest(models.Model):
         unique=True, editable=False, help_text=_("One per form shown: a resent form is ignored.")
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    over_phone_limit = models.BooleanField(
+        _("repeat past the per-phone limit"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Sent after this number had already sent as many requests as the site takes "
+            "in an hour: kept, and marked so that staff see it is a repeat."
+        ),
+    )
     seconds_to_send = models.PositiveIntegerField(
         _("seconds from page to send"),
         null=True,

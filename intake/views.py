@@ -183,22 +183,26 @@ def _intake_view(request, kind):
         return render(request, template, {"form": form})
     data = form.cleaned_data
     phone, address = data.get("phone", ""), client_ip(request)
-    for limit_kind, value, limit in (
-        ("ip", address, settings.INTAKE_RATE_LIMIT_PER_IP),
-        ("phone", phone, settings.INTAKE_RATE_LIMIT_PER_PHONE),
-    ):
-        if over_limit(limit_kind, value, limit):
-            saved = _already_saved(kind, token, data)
-            if saved:
-                return _see_other(thanks, saved)
-            return _rate_limited(request, kind, limit_kind, value)
+    if over_limit("ip", address, settings.INTAKE_RATE_LIMIT_PER_IP):
+        saved = _already_saved(kind, token, data)
+        if saved:
+            return _see_other(thanks, saved)
+        return _rate_limited(request, kind, "ip", address)
+    # Over the per-phone limit, a request is kept and marked as a repeat, with
+    # the same answer as any other: refusing it would tell anyone who posts a
+    # number whether that number asked for help lately.
+    repeat = over_limit("phone", phone, settings.INTAKE_RATE_LIMIT_PER_PHONE)
     fields = {
         name: data[name]
         for name in form.fields
         if name not in ("form_token", HONEYPOT_FIELD) and name in data
     }
     intake, created = submit_intake_request(
-        form_token=token.id, kind=kind, seconds_to_send=int(token.age()), **fields
+        form_token=token.id,
+        kind=kind,
+        seconds_to_send=int(token.age()),
+        over_phone_limit=repeat,
+        **fields,
     )
     if created:
         # Only saved requests count toward the limits.

@@ -28,13 +28,23 @@ def test_too_many_posts_from_one_address_get_429_with_the_phone_number(client, c
     assert IntakeRequest.objects.count() == 2
 
 
-def test_too_many_requests_for_one_phone_number_get_429(client, center, settings):
+def test_past_the_per_phone_limit_a_request_is_kept_and_marked_with_the_same_answer(
+    client, center, settings
+):
     settings.INTAKE_RATE_LIMIT_PER_PHONE = 1
-    assert client.post(CALLBACK, _fresh()).status_code == 303
-    # Written another way, it is still the same number.
-    response = client.post(CALLBACK, _fresh(phone="614.555.0199"), REMOTE_ADDR="198.51.100.7")
-    assert response.status_code == 429
-    assert IntakeRequest.objects.count() == 1
+    first = client.post(CALLBACK, _fresh())
+    # Written another way, it is still the same number, from another address.
+    repeat = client.post(CALLBACK, _fresh(phone="614.555.0199"), REMOTE_ADDR="198.51.100.7")
+    other = client.post(CALLBACK, _fresh(phone="(614) 555-0142"), REMOTE_ADDR="198.51.100.8")
+    # Whether a number asked for help lately is not told by the answer.
+    assert first.status_code == repeat.status_code == other.status_code == 303
+    assert [r["Location"].split("?")[0] for r in (first, repeat, other)] == [
+        "/call-back/thanks/"
+    ] * 3
+    flags = dict(IntakeRequest.objects.values_list("phone", "over_phone_limit"))
+    assert IntakeRequest.objects.count() == 3
+    assert IntakeRequest.objects.filter(over_phone_limit=True).count() == 1
+    assert flags["+16145550142"] is False
 
 
 def test_a_spoofed_forwarded_for_header_does_not_reset_the_limit(client, center, settings):
