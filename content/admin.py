@@ -67,10 +67,11 @@ HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CenterProfile)
-class CenterProfileAdmin(admin.ModelAdmin):
+class CenterProfileAdmin(SimpleHistoryAdmin):
     """A single profile: the list goes straight to it, and it cannot be removed."""
 
     formfield_overrides = HTTPS_URL_FIELDS
+    object_history_list_template = "admin/content/article/object_history_list.html"
     fieldsets = [
         (None, {"fields": ["name", "is_demo"]}),
         (
@@ -94,6 +95,19 @@ class CenterProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
+
+    def save_model(self, request, obj, form, change):
+        if change and not CenterProfile.history.filter(id=obj.pk).exists():
+            # A profile loaded before its history was kept: record what it was,
+            # so that the first change shows the old values too.
+            CenterProfile.history.bulk_history_create(
+                [CenterProfile.objects.get(pk=obj.pk)],
+                default_change_reason=_("As it was before changes were recorded"),
+            )
+        super().save_model(request, obj, form, change)
 
     def changelist_view(self, request, extra_context=None):
         profile = CenterProfile.objects.order_by("pk").first()

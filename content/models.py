@@ -102,6 +102,8 @@ class CenterProfile(models.Model):
     )
 
     objects = CenterProfileManager()
+    # Who changed which value, when: the phone numbers decide who gets the calls.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("center profile")

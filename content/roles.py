@@ -4,10 +4,12 @@ from wellness_site.roles import sync_role_groups
 
 CONTENT_EDITORS = "Content editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
+CENTER_ADMINISTRATORS = "Center administrators"
 
+# Editors see the center's profile but cannot change it: whoever sets its phone
+# numbers receives the calls of people seeking treatment.
 _EDITING = [
     "content.view_centerprofile",
-    "content.change_centerprofile",
     "content.view_sitepage",
     "content.change_sitepage",
 ]
@@ -29,6 +31,13 @@ ROLES = {
     CONTENT_EDITORS: _EDITING,
     # Everything editors do, plus approval (content.services.article_approve).
     MEDICAL_REVIEWERS: [*_EDITING, "content.approve_article"],
+    # The center's name, phones, address, hours and privacy-notice link; every
+    # change is kept in the profile's history.
+    CENTER_ADMINISTRATORS: [
+        "content.view_centerprofile",
+        "content.change_centerprofile",
+        "content.view_historicalcenterprofile",
+    ],
 }
 
 

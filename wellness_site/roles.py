@@ -20,4 +20,5 @@ def sync_role_groups(roles, using="default"):
                     content_type__app_label=app_label, codename=codename
                 )
             )
-        group.permissions.add(*perms)
+        # set(), not add(): a permission taken out of a role here leaves the group too.
+        group.permissions.set(perms)

@@ -86,6 +86,7 @@ def test_demo_staff_get_one_account_per_role_and_a_working_password(db, settings
         "demo-editor": "Content editors",
         "demo-reviewer": "Medical reviewers",
         "demo-admissions": "Admissions",
+        "demo-center-admin": "Center administrators",
     }
     for username, group in roles.items():
         user = authenticate(RequestFactory().post("/"), username=username, password=password)

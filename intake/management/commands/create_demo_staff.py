@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from content.management.commands.load_demo_data import DEMO_REVIEWER
 from content.models import Person, add_months
-from content.roles import CONTENT_EDITORS, MEDICAL_REVIEWERS
+from content.roles import CENTER_ADMINISTRATORS, CONTENT_EDITORS, MEDICAL_REVIEWERS
 from intake.roles import ADMISSIONS
 
 # user name -> the group that gives that role its permissions.
@@ -28,11 +28,15 @@ DEMO_STAFF = {
     "demo-editor": CONTENT_EDITORS,
     "demo-reviewer": MEDICAL_REVIEWERS,
     "demo-admissions": ADMISSIONS,
+    "demo-center-admin": CENTER_ADMINISTRATORS,
 }
 
 
 class Command(BaseCommand):
-    help = "Create demo staff accounts (content editor, medical reviewer, admissions coordinator)."
+    help = (
+        "Create demo staff accounts (content editor, medical reviewer, admissions "
+        "coordinator, center administrator)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
