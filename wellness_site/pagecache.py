@@ -19,6 +19,7 @@ together with ``get_many``.
 
 import hashlib
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -47,9 +48,22 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+# The only query parameters a cached page may depend on (pagination of lists
+# and of the sitemap). Any other parameter is left out of the key: the views
+# ignore it, and a flood of made-up parameters must not fill the cache with
+# copies of one page. A view that reads another parameter must be added here.
+CACHE_VARYING_PARAMS = ("page", "p")
+_PAGE_NUMBER = re.compile(r"[0-9]{1,4}")
+# Pages that carry what a visitor typed are never kept: search terms are theirs.
+NEVER_KEPT_PARAMS = ("q",)
+
+
 def page_key(request):
-    path = request.get_full_path()
-    return PAGE_KEY_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+    varying = [
+        f"{name}={request.GET[name]}" for name in CACHE_VARYING_PARAMS if name in request.GET
+    ]
+    key = request.path + ("?" + "&".join(varying) if varying else "")
+    return PAGE_KEY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
 
 def pages_changed():
@@ -102,6 +116,13 @@ def _cacheable_request(request):
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith("/" + settings.ADMIN_URL)
+        and not any(name in request.GET for name in NEVER_KEPT_PARAMS)
+        # Only page numbers that could exist: anything else is made, not kept.
+        and all(
+            _PAGE_NUMBER.fullmatch(request.GET[name])
+            for name in CACHE_VARYING_PARAMS
+            if name in request.GET
+        )
     )
 
 

@@ -26,7 +26,7 @@ from tests.auth import ADMIN, sign_in
 
 SLUG = "heroin-withdrawal-symptoms-and-timeline"
 ARTICLE = f"/articles/{SLUG}/"
-PAGES = ["/", ARTICLE, "/articles/", "/topics/withdrawal/", "/search/?q=withdrawal"]
+PAGES = ["/", ARTICLE, "/articles/", "/topics/withdrawal/", "/search/"]
 
 
 def approve(article, user, **kwargs):
@@ -217,3 +217,37 @@ def test_not_found_pages_are_not_cached(client, demo_data):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/articles/not-yet/").status_code == 404
     assert len(queries) > 0
+
+
+def test_made_up_query_parameters_share_one_cached_page(client, demo_data, settings):
+    client.get("/articles/?x=first")
+    for n in range(20):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/articles/?x={n}&utm_source=z{n}")
+        assert response.status_code == 200 and len(queries) == 0
+
+
+def test_page_numbers_are_kept_apart_and_only_plausible_ones_are_kept(client, demo_data):
+    from wellness_site.pagecache import _cache, page_key
+
+    first, second = (client.get(f"/articles/?page={n}") for n in (1, 2))
+    assert first.status_code == second.status_code == 200
+    client.get("/articles/?page=" + "9" * 40)
+    keys = [
+        page_key(client.get(url).wsgi_request)
+        for url in ("/articles/?page=1", "/articles/?page=2", "/articles/?page=" + "9" * 40)
+    ]
+    assert len(set(keys)) == 3
+    stored = _cache().get_many(keys)
+    assert keys[0] in stored and keys[1] in stored and keys[2] not in stored
+
+
+def test_search_results_are_never_kept_in_the_cache(client, demo_data):
+    from wellness_site.pagecache import _cache, page_key
+
+    response = client.get("/search/", {"q": "my son uses heroin"})
+    assert response.status_code == 200
+    assert _cache().get(page_key(response.wsgi_request)) is None
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", {"q": "my son uses heroin"})
+    assert len(queries) > 0  # made again: the terms were never stored
