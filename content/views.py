@@ -121,7 +121,11 @@ def article_review_history(request, slug):
 @never_cache
 @staff_page
 def article_preview(request, pk):
-    """The working copy exactly as approval would publish it, for staff only."""
+    """The working copy exactly as approval would publish it, for staff only.
+
+    Anyone else, staff with a password alone included, gets "page not found"
+    (``staff_page``), never a way to the admin's sign-in page.
+    """
     if not request.user.has_perm("content.view_article"):
         raise Http404
     article = get_object_or_404(
@@ -184,9 +188,11 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
+    # Staff pages (the admin, previews) are not named here: this file is for
+    # anyone to read. They keep crawlers out with noindex and X-Robots-Tag,
+    # and previews answer "page not found" to anyone but signed-in staff.
     lines = [
         "User-agent: *",
-        "Disallow: /preview/",
         "Disallow: /search/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]

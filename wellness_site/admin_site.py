@@ -9,17 +9,18 @@ answers no.
 
 from functools import wraps
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -27,27 +28,44 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wellness_site import two_factor
+from wellness_site.clientip import client_ip
+
+# The one answer to every failed sign-in. Saying which part was wrong would
+# tell someone guessing passwords when a guess was right, or that a name exists.
+SIGN_IN_FAILED = _(
+    "Sign-in did not work. Check your user name and password, and type the newest "
+    "code from your authenticator app (codes change every 30 seconds) or one of your "
+    "backup codes."
+)
+
+
+class CodeInput(forms.TextInput):
+    """A text box for a one-time code that is never filled back in after a failure."""
+
+    def format_value(self, value):
+        return None
 
 
 class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
-    """User name, password and a code from an authenticator app or a backup code."""
+    """User name, password and a code from an authenticator app or a backup code.
 
+    Whatever was wrong (an unknown name, a wrong password, a right password
+    with a wrong, missing or throttled code, an inactive or non-staff
+    account) the form gives the same single error, and every such failure
+    counts towards the lockout.
+    """
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": SIGN_IN_FAILED,
+        "inactive": SIGN_IN_FAILED,
+    }
     otp_token = forms.CharField(
         label=_("Authentication code"),
         required=False,
         strip=True,
         help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
-    )
-    otp_error_messages = dict(
-        OTPAuthenticationFormMixin.otp_error_messages,
-        token_required=_(
-            "Enter the 6-digit code from your authenticator app, or one of your backup codes."
-        ),
-        invalid_token=_(
-            "That code did not work. Codes change every 30 seconds: try the newest one, "
-            "or a backup code."
-        ),
+        widget=CodeInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
     def _update_form(self, user):
@@ -69,19 +87,23 @@ class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
 
     @sensitive_variables()
     def clean(self):
-        cleaned_data = super().clean()
-        if settings.TWO_FACTOR_REQUIRED or cleaned_data.get("otp_token"):
-            try:
+        try:
+            cleaned_data = super().clean()
+            if settings.TWO_FACTOR_REQUIRED or cleaned_data.get("otp_token"):
                 self.clean_otp(self.get_user())
-            except ValidationError:
-                # A wrong code counts as a failed login for the lockout, so that
-                # someone holding a stolen password cannot try codes at leisure.
+        except ValidationError:
+            if self.user_cache is not None:
+                # The password was right, so authenticate() counted nothing; a
+                # wrong code (or a non-staff account) is a failed login for the
+                # lockout too, so a stolen password does not let codes be tried
+                # at leisure.
                 user_login_failed.send(
                     sender=__name__,
-                    credentials={"username": cleaned_data.get("username")},
+                    credentials={"username": self.cleaned_data.get("username")},
                     request=self.request,
                 )
-                raise
+                self.user_cache = None
+            raise ValidationError(SIGN_IN_FAILED, code="invalid_login") from None
         return cleaned_data
 
 
@@ -235,16 +257,38 @@ class StaffAdminSite(admin.AdminSite):
 
 
 def staff_page(view):
-    """For staff pages outside the admin (article previews): the admin's own sign-in.
+    """For staff pages outside the admin (article previews): not there for anyone else.
 
     ``staff_member_required`` checks only ``is_staff``, which a password alone
     gives; this asks the admin site, so a second factor is needed here too.
+    Anyone else gets the plain "page not found", exactly as at an address that
+    leads nowhere: a redirect to the sign-in page would name the admin's path,
+    which is kept secret. Staff reach these pages from the admin.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        # Without a session cookie there is no one to ask about; not reading
+        # the session keeps the answer byte for byte a missing page's.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            raise Http404
         if not admin.site.has_permission(request):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def forgive_own_failures(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: forget this person's own failures at this address.
+
+    django-axes' own reset on success (``AXES_RESET_ON_SUCCESS``) would clear
+    every failure from the address, so someone with an account of their own
+    could sign in between guesses at another name and never be locked. This
+    clears only the failures under the name that just signed in, from where
+    it signed in: its owner's typos, which no longer count against the address.
+    """
+    address = client_ip(request) if request is not None else ""
+    if not address:
+        return  # never a reset by name alone: that would forgive every guesser
+    axes_reset(ip=address, username=user.get_username())

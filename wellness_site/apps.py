@@ -14,10 +14,13 @@ class WellnessSiteConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
+        from wellness_site import checks  # noqa: F401  (registers the system checks)
         from wellness_site.accounts import end_sessions_on_deactivation
+        from wellness_site.admin_site import forgive_own_failures
         from wellness_site.middleware import mark_session_start
 
         user_logged_in.connect(mark_session_start, dispatch_uid="wellness_session_start")
+        user_logged_in.connect(forgive_own_failures, dispatch_uid="wellness_forgive_own_failures")
         pre_save.connect(
             end_sessions_on_deactivation,
             sender=get_user_model(),

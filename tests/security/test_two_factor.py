@@ -1,5 +1,7 @@
 """Two-factor staff logins: a password alone reaches no admin page, by any route."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
@@ -17,6 +19,9 @@ from tests.auth import (
     sign_in,
 )
 from wellness_site import two_factor
+
+# The one answer to every failed sign-in, whatever was wrong.
+SIGN_IN_FAILED = b"Sign-in did not work."
 
 
 @pytest.fixture
@@ -74,10 +79,12 @@ def test_a_password_alone_is_not_let_through_by_next(password_only, demo_data):
 
 
 def test_a_password_alone_does_not_open_article_previews(password_only, demo_data):
+    # Not even a redirect to the sign-in page: that would name the admin's path.
     draft = Article.objects.get(status=Article.Status.DRAFT)
     response = password_only.get(f"/preview/articles/{draft.pk}/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(f"{ADMIN}login/")
+    assert response.status_code == 404
+    assert not response.has_header("Location")
+    assert ADMIN.encode() not in response.content
 
 
 def test_admindocs_is_not_installed_so_it_is_no_way_round(password_only):
@@ -88,16 +95,87 @@ def test_password_without_a_code_does_not_sign_in(client, superuser):
     authenticator(superuser)
     response = admin_login(client, superuser.username)
     assert response.status_code == 200
-    assert b"Enter the 6-digit code" in response.content
+    assert SIGN_IN_FAILED in response.content
     assert client.get(ADMIN).status_code == 302
 
 
-def test_a_wrong_code_does_not_sign_in_and_the_password_is_not_echoed(client, superuser):
+def test_a_wrong_code_does_not_sign_in_and_nothing_secret_is_echoed(client, superuser):
     authenticator(superuser)
     response = admin_login(client, superuser.username, code="000000")
-    assert b"That code did not work" in response.content
+    assert SIGN_IN_FAILED in response.content
     assert PASSWORD.encode() not in response.content
+    assert b"000000" not in response.content
     assert client.get(ADMIN).status_code == 302
+
+
+def _failed_page(response, *usernames):
+    """A failed sign-in's status and page, with what differs by design taken out.
+
+    The user name typed is shown back (so it can be corrected), and every page
+    has its own CSRF token; nothing else may differ.
+    """
+    html = response.content.decode()
+    for name in usernames:
+        html = html.replace(f'value="{name}"', 'value="NAME"')
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return response.status_code, html
+
+
+def test_every_failed_sign_in_gets_the_same_answer(client, superuser, django_user_model):
+    """A right password must not be told from a wrong one (nor a name that exists)."""
+    device = authenticator(superuser)
+    departed = django_user_model.objects.create_user(
+        "departed", password=PASSWORD, is_staff=True, is_active=False
+    )
+    departed_device = authenticator(departed)
+    django_user_model.objects.create_user("visitor", password=PASSWORD)  # not staff
+    names = (superuser.username, "departed", "visitor", "ghost-user")
+
+    def attempt(n, username, password, code):
+        # Each from its own address, so that none of them is locked out.
+        response = admin_login(
+            client, username, password=password, code=code, REMOTE_ADDR=f"192.0.2.{n}"
+        )
+        assert client.get(ADMIN).status_code == 302  # not signed in
+        return response
+
+    answers = {
+        "unknown user": attempt(1, "ghost-user", PASSWORD, "123456"),
+        "wrong password": attempt(2, superuser.username, "wrong password", "123456"),
+        "wrong password, right code": attempt(
+            3, superuser.username, "wrong password", current_code(device)
+        ),
+        "right password, wrong code": attempt(4, superuser.username, PASSWORD, "123456"),
+        "right password, missing code": attempt(5, superuser.username, PASSWORD, ""),
+        "right password, wrong backup code": attempt(6, superuser.username, PASSWORD, "abcd1234"),
+        "inactive user, right password and code": attempt(
+            7, "departed", PASSWORD, current_code(departed_device)
+        ),
+        "not staff, right password": attempt(8, "visitor", PASSWORD, "123456"),
+    }
+    pages = {case: _failed_page(response, *names) for case, response in answers.items()}
+    expected = pages.pop("wrong password")
+    assert expected[0] == 200
+    assert SIGN_IN_FAILED.decode() in expected[1]
+    for case, page in pages.items():
+        assert page == expected, case
+    for response in answers.values():
+        assert PASSWORD.encode() not in response.content
+        assert b"wrong password" not in response.content
+        assert b"123456" not in response.content
+
+
+def test_failed_sign_ins_all_count_towards_the_lockout(client, superuser, django_user_model):
+    from axes.models import AccessAttempt
+
+    authenticator(superuser)
+    django_user_model.objects.create_user("visitor", password=PASSWORD)
+    admin_login(client, superuser.username, password="wrong", REMOTE_ADDR="192.0.2.1")
+    admin_login(client, superuser.username, code="123456", REMOTE_ADDR="192.0.2.1")
+    admin_login(client, superuser.username, code="", REMOTE_ADDR="192.0.2.1")
+    admin_login(client, "visitor", code="123456", REMOTE_ADDR="192.0.2.1")
+    failures = AccessAttempt.objects.filter(ip_address="192.0.2.1")
+    assert sum(failures.values_list("failures_since_start", flat=True)) == 4
 
 
 def test_password_and_current_code_sign_in(client, superuser):
@@ -116,7 +194,7 @@ def test_a_backup_code_works_once(client, superuser):
     client.post(f"{ADMIN}logout/")
 
     again = admin_login(client, superuser.username, code=codes[0])
-    assert again.status_code == 200 and b"That code did not work" in again.content
+    assert again.status_code == 200 and SIGN_IN_FAILED in again.content
     assert client.get(ADMIN).status_code == 302
     assert two_factor.backup_codes_left(superuser) == len(codes) - 1
 
