@@ -51,7 +51,8 @@ worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 
 # Access log: one JSON object a line on stdout. The path without the query
 # string (%(U)s): staff searches put names and phone numbers in the query.
-# No client address either; the proxy keeps what security monitoring needs.
+# No client address either: beside "POST /call-back/" it would tie a person to
+# a request for treatment (nginx's log in deploy/ keeps none for the same reason).
 accesslog = "-"
 access_log_format = json.dumps(
     {
@@ -71,9 +72,52 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def _json_text(value):
+    """``value`` as the inside of a JSON string: quotes, backslashes, line
+    breaks and every other control character escaped, and nothing but ASCII
+    left, so a line always parses and no stdout encoding can break it."""
+    return json.dumps(str(value), ensure_ascii=True)[1:-1]
+
+
+def _wsgi_text(value):
+    """A WSGI string (one character a byte, as gunicorn decodes the path) as
+    the text a person typed: UTF-8, with bytes that are not shown as U+FFFD."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8", errors="replace")
+    except UnicodeEncodeError:  # not a WSGI string after all: keep it as it is
+        return value
+
+
+class JsonAtoms(glogging.SafeAtoms):
+    """Every atom JSON-escaped, for the JSON access_log_format above.
+
+    gunicorn's own wrapper escapes only double quotes (and leaves a
+    backslash before one to break the string it ends); a path holding a
+    line feed, a trailing backslash or a control character split the line
+    or made it invalid JSON. Escaped when read, so only the few atoms the
+    format names cost anything, not every header and environ variable.
+    """
+
+    def __init__(self, atoms):
+        dict.__init__(self, atoms)  # not SafeAtoms': its quote escaping would double ours
+
+    def __getitem__(self, key):
+        return _json_text(super().__getitem__(key))
+
+
 class QueryStringFreeLogger(glogging.Logger):
     """gunicorn's own error lines ("Error handling request GET /path?q=...")
-    would carry the query string; drop it, as the access log does."""
+    would carry the query string; drop it, as the access log does. Access
+    lines are valid JSON whatever the path holds (JsonAtoms)."""
+
+    atoms_wrapper_class = JsonAtoms
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = _wsgi_text(atoms["U"])
+        return atoms
 
     def _clean(self, msg, args):
         text = str(msg) % args if args else str(msg)

@@ -7,6 +7,8 @@ snippet carries - script, iframe, style, event handlers, ``javascript:`` or
 """
 
 import re
+import unicodedata
+from urllib.parse import unquote
 
 import markdown as _markdown
 import nh3
@@ -33,10 +35,35 @@ def _heading_id(value, separator):
     return "section-" + slugify(value)
 
 
+# A path on this site: one "/", then anything but another "/" or a backslash.
+_SITE_PATH = re.compile(r"/[^/\\]")
+# What a browser drops from a URL or reads as a separator, so that what is
+# checked here is not what it loads: "/<tab>/evil.example" is "//evil.example"
+# to a browser, and so is "/<backslash>evil.example". Controls, every kind of
+# space and line break, zero-width and direction characters.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+def _is_site_path(value):
+    """True if ``value`` is a path on this site and could be read as nothing else.
+
+    Browsers treat a backslash as "/" in a URL and drop tabs and line breaks,
+    so a backslash, a control or a space anywhere could make "//host" of
+    what looks like a path; a percent-escape that decodes to one is refused
+    too, since a path we serve never needs it.
+    """
+    for text in (value, unquote(value)):
+        if not _SITE_PATH.match(text) or "\\" in text:
+            return False
+        if any(unicodedata.category(character) in _INVISIBLE_CATEGORIES for character in text):
+            return False
+    return True
+
+
 def _keep_safe_urls(tag, attribute, value):
     if tag == "img" and attribute == "src":
         # Images only from this site: a path, never another host.
-        return value if value.startswith("/") and not value.startswith("//") else None
+        return value if _is_site_path(value) else None
     return value
 
 

@@ -1,11 +1,16 @@
 """Article search: ranked full-text search on PostgreSQL, a plain match elsewhere."""
 
+import re
+
 from django.db import connection
 from django.db.models import Case, Q, Value, When
 
 from content.models import ArticleVersion
 
 MAX_QUERY_LENGTH = 200
+# Control characters (C0, DEL, C1): nobody searches for one, and PostgreSQL
+# refuses a string holding NUL outright. They count as spaces.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def search_articles(query):
@@ -13,9 +18,13 @@ def search_articles(query):
 
     On PostgreSQL the title and summary weigh more than the body; SQLite,
     used for local demos, falls back to a case-insensitive match with title
-    matches first.
+    matches first. Control characters count as spaces, and a query with no
+    words finds nothing.
     """
     articles = ArticleVersion.objects.live().for_listing()
+    query = _CONTROL_CHARACTERS.sub(" ", query or "")
+    if not query.split():
+        return articles.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 

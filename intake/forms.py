@@ -8,6 +8,7 @@ that field and that case, and none repeats its field's hint.
 """
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
@@ -21,8 +22,20 @@ from intake.antispam import HONEYPOT_AUTOCOMPLETE, HONEYPOT_FIELD
 from intake.models import IntakeRequest
 from wellness_site.phones import normalize_us_phone
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_CHARACTERS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069) reorder the text after them: a name holding one shows in the
+# admin as something other than what it is. Nobody types one in a name or a
+# message (the marks keyboards do type, U+200E/U+200F, are left alone).
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+# C0 and C1 controls and DEL; a message may hold tabs and line breaks.
+_CONTROL_CHARACTERS = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+_CONTROL_CHARACTERS_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+# What shows nothing on a screen: controls, format characters (zero-width
+# spaces and joiners, direction marks), every kind of space, and combining
+# marks with nothing to sit on...
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
+# ...and the letters and symbols that are drawn blank.
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 # The crispy layout templates (templates/intake/fields/).
 TEXT_INPUT = "intake/fields/input.html"
@@ -52,12 +65,39 @@ def multi_line(value):
     _reject_control_characters(value, multiline=True)
 
 
+def _has_visible_character(value):
+    return any(
+        unicodedata.category(character) not in _INVISIBLE_CATEGORIES
+        and character not in _BLANK_CHARACTERS
+        for character in value or ""
+    )
+
+
+def visible_text(value):
+    """Refuse text that shows nothing: zero-width spaces, fillers, marks alone.
+
+    Such a value is as good as empty, so it gets the field's "required"
+    message, which says what to enter.
+    """
+    if not _has_visible_character(value):
+        raise ValidationError(_("Enter some text."), code="required")
+
+
+def person_name(value):
+    """One line, no special characters, and something visible: one message at a time."""
+    one_line(value)
+    visible_text(value)
+
+
 def clean_source_path(value):
     """A path on this site that a visitor came from, or ``""``.
 
     Only the path is kept: a query string or fragment could carry anything.
     """
-    parts = urlsplit(value or "")
+    try:
+        parts = urlsplit(value or "")
+    except ValueError:  # "//[": not an address at all
+        return ""
     path = parts.path
     if not path.startswith("/") or path.startswith("//") or len(path) > 200:
         return ""
@@ -203,7 +243,7 @@ class CallbackForm(_IntakeForm):
     first_name = forms.CharField(
         label=_("First name, or what we should call you"),
         max_length=NAME_MAX_LENGTH,
-        validators=[one_line],
+        validators=[person_name],
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
         error_messages=_messages(
             required=_("Enter your first name, or what we should call you"),
@@ -286,7 +326,7 @@ class ContactForm(_IntakeForm):
     first_name = forms.CharField(
         label=_("Your name"),
         max_length=NAME_MAX_LENGTH,
-        validators=[one_line],
+        validators=[person_name],
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages=_messages(
             required=_("Enter your name"),
@@ -323,7 +363,7 @@ class ContactForm(_IntakeForm):
         label=_("Your message"),
         help_text=_("You can enter up to 1,000 characters."),
         max_length=MESSAGE_MAX_LENGTH,
-        validators=[multi_line],
+        validators=[multi_line, visible_text],
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=_messages(
             required=_("Enter your message"),

@@ -1,6 +1,7 @@
 """Site-wide middleware."""
 
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -43,6 +44,85 @@ class HealthCheckMiddleware:
                 return _plain("database unavailable\n", 503)
             return _plain("ready\n", 200)
         return self.get_response(request)
+
+
+# C0 controls and DEL: no path, query string or header value can hold one.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# The same but for tab, which a pasted search or a header may carry.
+_CONTROL_CHARACTERS_BUT_TAB = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """Refuse, with the 400 page, control characters where none can be valid.
+
+    PostgreSQL refuses any string holding NUL ("A string literal cannot
+    contain NUL (0x00) characters"), so a NUL that reaches a query - a
+    search, an admin list filter, a session key - is a 500 with a traceback.
+    Rather than guard every view, form and admin filter, nothing carrying one
+    gets past this point:
+
+    - the path, the query string (names and values, as decoded) and header
+      values: any C0 control character or DEL is a 400, but for a tab in the
+      query string (a search pasted into a one-line box may carry one) or in
+      a header (HTTP allows it there);
+    - form bodies: NUL only, in names, values and file names. Text areas hold
+      line breaks and tabs, and the forms' own validators answer other
+      control characters with a message next to the field, keeping what was
+      typed;
+    - cookies: one holding a control character is dropped, never a 400. A
+      browser keeps a corrupt cookie, and its visitor must still be able to
+      read the site; a dropped session cookie is simply no session.
+
+    The 400 page is never stored by a cache: the same URL without the bad
+    header is a good request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self._drop_bad_cookies(request)
+        if self._refused(request):
+            from wellness_site.views import _error_page
+
+            response = _error_page("400.html", 400)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _drop_bad_cookies(request):
+        cookies = request.COOKIES  # parsed once; what every later reader sees
+        for name in [
+            name
+            for name, value in cookies.items()
+            if _CONTROL_CHARACTERS.search(name) or _CONTROL_CHARACTERS.search(value)
+        ]:
+            del cookies[name]
+
+    @staticmethod
+    def _refused(request):
+        if _CONTROL_CHARACTERS.search(request.path):
+            return True
+        for key, value in request.META.items():
+            if (
+                key.startswith("HTTP_")
+                and key != "HTTP_COOKIE"  # cookies are dropped one by one, above
+                and isinstance(value, str)
+                and _CONTROL_CHARACTERS_BUT_TAB.search(value)
+            ):
+                return True
+        for name, values in request.GET.lists():
+            if any(_CONTROL_CHARACTERS_BUT_TAB.search(text) for text in (name, *values)):
+                return True
+        if request.method == "POST":
+            for name, values in request.POST.lists():
+                if any("\x00" in text for text in (name, *values)):
+                    return True
+            for name, uploads in request.FILES.lists():
+                if any("\x00" in text for text in (name, *(f.name or "" for f in uploads))):
+                    return True
+        return False
 
 
 class SecurityHeadersMiddleware:

@@ -40,6 +40,46 @@ def test_local_images_survive_with_their_alt_text():
     assert '<img alt="A calm room" src="/static/img/room.png">' in html
 
 
+# Sources that start with one "/" yet that a browser loads from another host
+# (finding 14): it reads a backslash as "/", drops tabs and line breaks, and
+# nh3 hands the filter entities already decoded.
+IMAGE_BYPASSES = {
+    "backslash": r"![x](/\evil.example/p.png)",
+    "escaped backslash": r"![x](/\\evil.example/p.png)",
+    "two backslashes": r"![x](/\\\\evil.example/p.png)",
+    "encoded backslash": "![x](/%5Cevil.example/p.png)",
+    "encoded slash": "![x](/%2Fevil.example/p.png)",
+    "backslash first": r"![x](\\/evil.example/p.png)",
+    "backslash later": r"![x](/static/..\..\evil.example/p.png)",
+    "entity backslash": "![x](/&#92;evil.example/p.png)",
+    "space": "![x](</ /evil.example/p.png>)",
+    "tab": "![x](</\t/evil.example/p.png>)",
+    "newline": "![x](</\n/evil.example/p.png>)",
+    "entity tab": "![x](/&#x09;/evil.example/p.png)",
+    "encoded tab": "![x](/%09/evil.example/p.png)",
+    "encoded newline": "![x](/%0a/evil.example/p.png)",
+    "ideographic space": "![x](/\u3000/evil.example/p.png)",
+    "zero-width space": "![x](/\u200b/evil.example/p.png)",
+    "scheme": "![x](https:/evil.example/p.png)",
+    "bare slash": "![x](/)",
+}
+
+
+@pytest.mark.parametrize("markdown", IMAGE_BYPASSES.values(), ids=IMAGE_BYPASSES.keys())
+def test_images_that_a_browser_would_load_from_another_host_are_removed(markdown):
+    html, _ = render_article_body(markdown)
+    assert "<img" not in html
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["/static/img/room.png", "/media/people/odalys_brambleworth.jpg", "/static/img/a-b_c.1.webp"],
+)
+def test_images_from_this_site_keep_their_source(src):
+    html, _ = render_article_body(f"![A calm room]({src})")
+    assert f'<img alt="A calm room" src="{src}">' in html
+
+
 def test_headings_get_prefixed_ids_and_make_the_table_of_contents():
     html, toc = render_article_body("## Main\n\n### Signs\n\n## Next steps\n")
     assert '<h2 id="section-main">Main</h2>' in html
