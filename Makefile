@@ -19,13 +19,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-## make run: migrate, load the demo content and serve it on SQLite with DEBUG on.
+## make run: migrate, load the demo content and serve it on SQLite with DEBUG on,
+## with the task worker (staff emails) running beside the server until it stops.
 run: export DEBUG = true
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py create_demo_staff
 	@echo "Serving the site on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM HUP; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set).

@@ -1,8 +1,11 @@
 """Saving a request and telling staff about it.
 
-The request is saved first, in its own transaction; staff are emailed only
-after the commit, and a failed email never loses the request: it stays
-marked "not yet notified" for ``send_intake_notifications`` to retry.
+The request is saved first, in its own transaction. Only after the commit is
+the staff email queued, as a task (``intake.tasks``) that the background
+worker runs: a visitor's request never waits for a mail server. The row is
+the record: it stays "not yet notified" (``notified_at`` empty) until an
+email went out, so whatever fails (the queue, the worker, the mail server),
+``send_intake_notifications`` finds it and retries.
 """
 
 import logging
@@ -49,9 +52,31 @@ def submit_intake_request(*, form_token, kind, **fields):
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(lambda: notify_staff(intake.pk))
+    transaction.on_commit(lambda: queue_notification(intake))
     logger.info("intake request %s received", intake.reference)
     return intake, True
+
+
+def queue_notification(intake):
+    """Queue the staff email for the worker; never raises, never sends.
+
+    Called once the request is committed. If the task cannot be queued (the
+    task table unavailable, say), the visitor is still told the request was
+    received, because it was: the periodic retry sends the email instead.
+    """
+    from intake.tasks import send_staff_notification  # tasks imports this module
+
+    try:
+        # Its own transaction (or savepoint), so a failed insert leaves
+        # nothing half-done on the connection the request goes on using.
+        with transaction.atomic():
+            send_staff_notification.enqueue(intake.pk)
+    except Exception as error:
+        logger.warning(
+            "notification for %s could not be queued (%s); it will be retried",
+            intake.reference,
+            type(error).__name__,
+        )
 
 
 def _notification(intake):
@@ -69,25 +94,38 @@ def _notification(intake):
 
 
 def notify_staff(request_pk):
-    """Email the admissions addresses; True if sent. Failures are logged and retried later."""
+    """Email the admissions addresses; True if sent. Failures are logged and retried later.
+
+    Run by the worker (``intake.tasks``) and by ``send_intake_notifications``,
+    never in a visitor's request: it waits on the mail server for up to
+    ``EMAIL_TIMEOUT``. While one of them sends, the row is locked and the
+    other skips it, so the same request is not announced twice. The lock is
+    PostgreSQL's "no key update": a new request pointing at this one as its
+    possible duplicate is never kept waiting by it.
+    """
     recipients = settings.INTAKE_NOTIFY_EMAILS
     if not recipients:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty; request %s not notified", request_pk)
         return False
-    intake = IntakeRequest.objects.filter(pk=request_pk, notified_at__isnull=True).first()
-    if intake is None:
-        return False
-    subject, body = _notification(intake)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception as error:  # any transport failure: keep the request, retry later
-        logger.warning(
-            "notification for %s failed (%s); it will be retried",
-            intake.reference,
-            type(error).__name__,
+    with transaction.atomic():
+        intake = (
+            IntakeRequest.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(pk=request_pk, notified_at__isnull=True)
+            .first()
         )
-        return False
-    IntakeRequest.objects.filter(pk=intake.pk).update(notified_at=timezone.now())
+        if intake is None:  # sent already, being sent, or deleted
+            return False
+        subject, body = _notification(intake)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception as error:  # any transport failure: keep the request, retry later
+            logger.warning(
+                "notification for %s failed (%s); it will be retried",
+                intake.reference,
+                type(error).__name__,
+            )
+            return False
+        IntakeRequest.objects.filter(pk=intake.pk).update(notified_at=timezone.now())
     return True
 
 

@@ -4,12 +4,10 @@ import time
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 
 from intake.antispam import issue_form_token
 from intake.models import IntakeRequest
-from tests.auth import ADMIN
 
 CALLBACK = "/call-back/"
 CONTACT = "/contact/"
@@ -82,22 +80,8 @@ def test_valid_callback_is_saved_once_and_redirects_with_303(
     assert saved.voicemail_ok is False and saved.texts_ok is False
     assert saved.source_path == "/articles/heroin-withdrawal-symptoms-and-timeline/"
     assert saved.kind == "callback" and saved.status == "new"
-    assert saved.notified_at is not None
-
-
-def test_staff_email_holds_reference_time_and_link_but_no_personal_data(
-    client, center, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(CALLBACK, callback_data())
-    saved = IntakeRequest.objects.get()
-    [email] = mail.outbox
-    assert email.to == ["admissions@example.org"]
-    text = email.subject + email.body
-    assert saved.reference in text
-    assert f"{ADMIN}intake/intakerequest/{saved.pk}/change/" in email.body
-    for personal in ("Jordan", "555-0199", "5550199", "brother", "withdrawal", "loved"):
-        assert personal not in text
+    # Staff are told by the worker, not in this request (tests/intake/test_notifications.py).
+    assert saved.notified_at is None
 
 
 def test_thank_you_page_confirms_next_steps_and_repeats_crisis_numbers(client, center):
@@ -140,7 +124,6 @@ MESSAGE_SPECIAL = "Your message must not include special characters, other than 
     [
         ("phone", "555-0199", US_PHONE),
         ("phone", "+44 20 7946 0958", US_PHONE),
-        ("first_name", "Jor\x00dan", NAME_SPECIAL),
         ("first_name", "Jor\x07dan", NAME_SPECIAL),
         ("first_name", "Jordan\nBcc: x@example.org", NAME_SPECIAL),
         ("message", "x" * 1_000_000, "Your message must be 1,000 characters or fewer"),
@@ -148,7 +131,9 @@ MESSAGE_SPECIAL = "Your message must not include special characters, other than 
         ("voicemail_ok", "", "Select whether we may leave a voicemail"),
         ("who_for", "everyone", "Select who the help is for"),
     ],
-    ids=["short-phone", "non-us-phone", "null-byte", "bell", "newline-in-name",
+    # A NUL never reaches the form: the whole post gets the 400 page
+    # (wellness_site.middleware.ControlCharacterMiddleware, tests/security/test_hostile_bytes.py).
+    ids=["short-phone", "non-us-phone", "bell", "newline-in-name",
          "one-megabyte", "escape-sequence", "no-voicemail-choice", "bad-choice"],
 )  # fmt: skip
 def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
@@ -204,24 +189,6 @@ def test_contact_message_is_saved(client, center):
     assert response["Location"].startswith("/contact/thanks/?r=")
     saved = IntakeRequest.objects.get()
     assert (saved.kind, saved.email, saved.subject) == ("contact", "sam@example.org", "insurance")
-
-
-def test_a_failing_mail_server_keeps_the_request_and_the_retry_command_sends_it(
-    client, center, settings, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "tests.intake.failing_mail.FailingBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CALLBACK, callback_data())
-    assert response.status_code == 303
-    saved = IntakeRequest.objects.get()
-    assert saved.notified_at is None
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("send_intake_notifications", verbosity=0)
-    saved.refresh_from_db()
-    assert saved.notified_at is not None
-    assert len(mail.outbox) == 1 and saved.reference in mail.outbox[0].subject
-    call_command("send_intake_notifications", verbosity=0)
-    assert len(mail.outbox) == 1  # sent once, not again
 
 
 def test_a_phone_seen_in_the_last_30_days_is_flagged_as_a_possible_duplicate(client, center):

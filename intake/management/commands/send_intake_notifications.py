@@ -1,4 +1,10 @@
-"""Retry staff notifications that did not go out (run every few minutes)."""
+"""Retry staff notifications that did not go out (run every few minutes).
+
+The worker sends each notification as a task moments after a request is
+saved; this is the safety net for whatever that missed: the worker down, the
+mail server failing, a task that could not be queued. Requests come from the
+rows themselves (``notified_at`` empty), not from the queue.
+"""
 
 from django.core.management.base import BaseCommand
 
