@@ -37,6 +37,7 @@ from intake.admin_logic import (
 from intake.export import EXPORT_PERMISSION, export_response
 from intake.models import AccessRecord, ContactAttempt, IntakeRequest
 from intake.roles import ADMISSIONS
+from wellness_site.phones import ascii_digits, phone_digits
 
 Status = IntakeRequest.Status
 
@@ -259,7 +260,21 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             "can_export": self.has_export_permission(request),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # A list page shows names and phones: each request shown is recorded
+            # as read, as an opening is. What was searched for is not recorded.
+            AccessRecord.objects.bulk_create(
+                AccessRecord(
+                    user=request.user,
+                    action=AccessRecord.Action.LIST,
+                    request=shown,
+                    reference=shown.reference,
+                )
+                for shown in changelist.result_list
+            )
+        return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here, not in change_view: this runs only once the permission checks
@@ -307,8 +322,10 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Phones are stored as +16145550142, and staff type them any way at all.
         # Only a term made of phone characters is one: "R-AB2345" is a reference.
-        digits = re.sub(r"\D", "", search_term)
-        if len(digits) >= 4 and re.fullmatch(r"[\d\s().+-]+", search_term.strip()):
+        # Digits in any script are read as the stored ASCII ones (wellness_site.phones).
+        term = ascii_digits(search_term).strip()
+        digits = phone_digits(term)
+        if len(digits) >= 4 and re.fullmatch(r"[0-9\s().+-]+", term):
             results |= queryset.filter(phone__contains=digits)
         return results, may_have_duplicates
 
@@ -497,7 +514,10 @@ class ContactAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(AccessRecord)
 class AccessRecordAdmin(admin.ModelAdmin):
-    """The record of who opened and exported requests: for superusers, and unalterable."""
+    """The record of who listed, opened and exported requests: for superusers, and unalterable.
+
+    Append-only for everyone: only the retention purge removes rows.
+    """
 
     list_display = ["user", "action", "reference", "at"]
     list_select_related = ["user"]

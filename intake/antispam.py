@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 
 _TOKEN_SALT = "intake.form-token"  # noqa: S105  (a salt, not a secret)
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
@@ -89,7 +89,10 @@ def judge_post(post, kind, now=None):
 
 
 def _origin_of(url):
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": not an address, so not this site's
+        return None
     return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
 
 
@@ -115,6 +118,11 @@ def sent_from_this_site(request):
     return True
 
 
+def _counters():
+    # Their own cache, which page traffic cannot evict (settings.CACHES).
+    return caches[settings.RATE_LIMIT_CACHE_ALIAS]
+
+
 def _key(kind, value):
     digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
     return f"intake:rate:{kind}:{digest[:32]}"
@@ -125,23 +133,24 @@ def count_use(kind, value, now=None):
     key = _key(kind, value)
     window = settings.INTAKE_RATE_LIMIT_WINDOW
     # When the window began, for "try again after ..." (kept as long as the count).
-    cache.add(key + ":since", int(now if now is not None else time.time()), timeout=window)
-    cache.add(key, 0, timeout=window)
+    counters = _counters()
+    counters.add(key + ":since", int(now if now is not None else time.time()), timeout=window)
+    counters.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        return counters.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
+        counters.add(key, 1, timeout=window)
         return 1
 
 
 def over_limit(kind, value, limit):
     """True if ``value`` has already made ``limit`` saved requests in this window."""
-    return bool(value) and cache.get(_key(kind, value), 0) >= limit
+    return bool(value) and _counters().get(_key(kind, value), 0) >= limit
 
 
 def retry_at(kind, value, now=None):
     """When the window that limits ``value`` ends, as a Unix time."""
     now = int(now if now is not None else time.time())
-    since = cache.get(_key(kind, value) + ":since")
+    since = _counters().get(_key(kind, value) + ":since")
     window = settings.INTAKE_RATE_LIMIT_WINDOW
     return (since + window) if since else now + window

@@ -229,6 +229,7 @@ class AccessRecord(models.Model):
     """Who opened or exported which request, and when. Holds no personal data."""
 
     class Action(models.TextChoices):
+        LIST = "list", _("Listed")
         VIEW = "view", _("Opened")
         EXPORT = "export", _("Exported")
 

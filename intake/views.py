@@ -12,6 +12,8 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from content.models import CENTER_CACHE_KEY, CenterProfile
 from intake.antispam import (
     HONEYPOT_FIELD,
     Verdict,
@@ -54,7 +57,10 @@ THANKS_MAX_AGE = 60 * 60
 
 def _referring_path(request):
     """The page on this site the visitor came from, path only."""
-    referer = urlsplit(request.headers.get("Referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("Referer", ""))
+    except ValueError:  # a header that is not an address ("http://[")
+        return ""
     if referer.netloc and referer.netloc != request.get_host():
         return ""
     return clean_source_path(referer.path)
@@ -154,10 +160,41 @@ def _already_saved(kind, token, data):
 
 
 def _intake_view(request, kind):
-    form_class, template, thanks = FORMS[kind]
+    form_class, template, _thanks = FORMS[kind]
     if request.method == "GET":
         return _blank_form_page(request, kind, form_class, template)
+    try:
+        return _receive(request, kind)
+    except (OperationalError, InterfaceError):
+        # The database is down: say plainly that nothing was sent, and keep
+        # what was typed, so the person can call or send it again later.
+        logger.warning("database unavailable; a form post was shown back, not saved")
+        return _not_sent(request, kind)
 
+
+def _not_sent(request, kind):
+    """The form again, without the database: the center comes from the cache only."""
+    request._center_profile = cache.get(CENTER_CACHE_KEY) or CenterProfile()
+    response = _show_back(
+        request,
+        kind,
+        status=503,
+        notice=_notice(
+            _("Your request was NOT sent"),
+            _(
+                "Something went wrong on our side and nothing was saved. Please call us "
+                "instead, or send the form again in a few minutes: what you typed is "
+                "still below."
+            ),
+            call=True,
+        ),
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def _receive(request, kind):
+    form_class, template, thanks = FORMS[kind]
     if not sent_from_this_site(request):
         return _refused(request, kind)
     verdict, token = judge_post(request.POST, kind)

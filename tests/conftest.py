@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite: the people who use the site, and its data."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 
 # The Chromium fixtures (browser, site, open_page), for every folder's browser tests.
@@ -41,9 +42,11 @@ FORM_PAGES = {
 def _fresh_cache():
     # The cache outlives a test's database transaction; never let one test's
     # cached rows leak into the next.
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

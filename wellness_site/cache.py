@@ -5,7 +5,11 @@ limits); none of it is the only record of anything. So when Redis is down or
 slow, a cache call logs a warning (at most once every 30 seconds a process)
 and answers as if the key were missing: pages are rendered from the
 database, and forms are accepted without rate limiting rather than refused.
-Short socket timeouts (settings.py) keep a dead Redis from stalling pages.
+Short socket timeouts (settings.py) keep a dead Redis from stalling pages,
+and a circuit breaker keeps a hung one from stalling them again and again:
+after a failure, every call in this process answers at once, without
+touching Redis, for ``OPEN_SECONDS``; then one call tries again. A hung
+Redis so costs one timeout per process per period, not one per cache call.
 """
 
 import functools
@@ -19,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 WARN_EVERY_SECONDS = 30
 _last_warning = 0.0
+# How long the breaker stays open after a failure before one call tries again.
+OPEN_SECONDS = 15
+# Per Redis location, the monotonic time until which calls skip Redis.
+_open_until = {}
 
 
 def _warn(operation, error):
@@ -39,11 +47,17 @@ def _quietly(fallback):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            location = self._servers[0] if self._servers else ""
+            if _open_until.get(location, 0) > time.monotonic():
+                return fallback(*args, **kwargs)
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
             except (RedisError, OSError) as error:
+                _open_until[location] = time.monotonic() + OPEN_SECONDS
                 _warn(method.__name__, error)
                 return fallback(*args, **kwargs)
+            _open_until.pop(location, None)
+            return result
 
         return wrapper
 

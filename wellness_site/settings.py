@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Background tasks (intake/tasks.py): Django's tasks API and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "wellness_site",
     "content",
     "intake",
@@ -84,6 +87,11 @@ MIDDLEWARE = [
     # IP address, over plain HTTP.
     "wellness_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Control characters where none can be valid (NUL, which PostgreSQL
+    # refuses, above all) get the 400 page before anything reads them: after
+    # the security headers are set, before static files, the page cache and
+    # sessions; cookies holding one are dropped, not refused.
+    "wellness_site.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A visitor's repeat of a public page is answered here, from the cache,
     # before sessions, CSRF or a view run (wellness_site/pagecache.py).
@@ -152,26 +160,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, shared by every app server; without it each process keeps its own,
 # which is right for one machine with one process (make run) only.
 REDIS_URL = env_str("REDIS_URL")
+# Rate-limit counters live apart from the pages, so that no flood of page
+# requests can evict them: a second Redis, configured with
+# "maxmemory-policy noeviction" (deploy/redis-ratelimit.conf). Without it they
+# share REDIS_URL, and check --deploy warns.
+RATELIMIT_REDIS_URL = env_str("RATELIMIT_REDIS_URL")
+
+
+def _redis_cache(location, prefix):
+    return {
+        "BACKEND": "wellness_site.cache.ResilientRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            # A dead or stuck Redis costs a cache call half a second at most,
+            # and the circuit breaker in wellness_site.cache one per period.
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+        },
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "wellness_site.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wellness",
-            "OPTIONS": {
-                # A dead or stuck Redis costs a cache call half a second at most.
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
-            },
-        }
+        "default": _redis_cache(REDIS_URL, "wellness"),
+        "ratelimit": _redis_cache(RATELIMIT_REDIS_URL or REDIS_URL, "wellness-rate"),
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "wellness-site",
-        }
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "wellness-rate",
+        },
     }
+RATE_LIMIT_CACHE_ALIAS = "ratelimit"
 
 # Whole public pages kept this many seconds at most (0 turns it off); any
 # content change makes them all stale at once. Off in DEBUG so template edits show.
@@ -179,7 +205,7 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_ALIAS = "default"
 
 AUTHENTICATION_BACKENDS = [
-    # Refuses any login, right password or not, while the name or address is locked.
+    # Refuses any login, right password or not, while the client address is locked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -236,6 +262,10 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Staff addresses told that a request arrived (no personal data in the email).
 INTAKE_NOTIFY_EMAILS = env_list("INTAKE_NOTIFY_EMAILS")
+# Those emails (anything slow or outside our control) are tasks: queued in the
+# database once the request is committed, run by the worker (manage.py
+# db_worker), never in a visitor's request. No broker beyond PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Closed requests older than this are deleted by manage.py purge_intake_requests.
 INTAKE_RETENTION_DAYS = env_int("INTAKE_RETENTION_DAYS", 90)
 # How many proxies in front of the app append to X-Forwarded-For; the client
@@ -347,14 +377,21 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_MAX_SECONDS", 8 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 
-# Lockout (django-axes): 5 failed logins lock that user name, and separately
-# that client address, for 15 minutes. The address is read exactly as for the
-# intake rate limits, so a forged X-Forwarded-For neither escapes nor aims a lock.
+# Lockout (django-axes): 5 failed logins from one client address, whatever
+# names they tried, lock that address for 15 minutes. There is deliberately no
+# lock on a user name alone: anyone could then keep its owner out, right
+# password and code in hand, by failing against the name from anywhere. A
+# password guessed from many addresses is still not enough: every failure gets
+# the same answer, and the second factor is needed too (SECURITY.md). The
+# address is read exactly as for the intake rate limits, so a forged
+# X-Forwarded-For neither escapes nor aims a lock.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "wellness_site.clientip.client_ip"
-AXES_RESET_ON_SUCCESS = True
+# A sign-in forgets only that person's own failures at that address
+# (wellness_site.admin_site.forgive_own_failures), never the address's.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Failed logins are kept in the database (for superusers to see), not logged.
 AXES_VERBOSE = False

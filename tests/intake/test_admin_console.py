@@ -642,11 +642,26 @@ def test_opening_a_request_is_recorded(client, request, user_fixture, make_reque
     assert records == [opened, opened]
 
 
-def test_listing_requests_is_not_recorded_as_opening_them(client, admissions, make_request):
-    make_request()
+def test_listing_and_searching_records_each_request_shown_but_not_the_terms(
+    client, admissions, make_request
+):
+    shown = make_request(first_name="Quinlan")
+    other = make_request(first_name="Marisol")
     sign_in(client, admissions)
     changelist(client)
-    assert not AccessRecord.objects.exists()
+    listed = AccessRecord.objects.filter(action=AccessRecord.Action.LIST)
+    assert sorted(listed.values_list("reference", flat=True)) == sorted(
+        [shown.reference, other.reference]
+    )
+    assert not AccessRecord.objects.filter(action=AccessRecord.Action.VIEW).exists()
+    AccessRecord.objects.all().delete()
+    client.get(url("intakerequest_changelist"), {"q": "Quinlan"})
+    assert list(AccessRecord.objects.values_list("user", "action", "reference")) == [
+        (admissions.pk, AccessRecord.Action.LIST, shown.reference)
+    ]
+    # The terms themselves are nowhere in the record.
+    record = AccessRecord.objects.get()
+    assert "Quinlan" not in str(record) and "Quinlan" not in record.reference
 
 
 def test_access_log_stays_closed_to_staff_given_its_view_permission(

@@ -265,3 +265,29 @@ def test_the_reference_expires_from_the_address(client, center, monkeypatch):
     later = time.time() + 2 * 3600
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
     assert "Your reference" not in client.get(location).content.decode()
+
+
+@pytest.mark.parametrize("url", [CALLBACK, CONTACT])
+def test_a_post_while_the_database_is_down_says_it_was_not_sent_and_keeps_what_was_typed(
+    client, center, url
+):
+    from django.db import OperationalError, connection
+
+    client.get(url)  # the center's profile is in the cache, as on a live site
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server")
+
+    data = callback_post(email="jordan@example.org", subject="insurance", message="A question.")
+    if url == CONTACT:
+        data["form_token"] = issue_form_token("contact", now=time.time() - 30)
+    with connection.execute_wrapper(database_down):
+        response = client.post(url, data, HTTP_ORIGIN=SITE)
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Your request was NOT sent" in html
+    assert 'value="Jordan"' in html
+    # The 24-hour number comes first, before the form.
+    assert html.index(f"tel:{center.admissions_phone_number}") < html.index("<form")
+    assert "received" not in html.lower()
+    assert IntakeRequest.objects.count() == 0

@@ -88,8 +88,19 @@ def test_client_ip_reads_the_entry_our_proxies_wrote(settings, proxies, forwarde
 
 
 def test_rate_limit_keys_do_not_hold_the_phone_number(client, center):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     client.post(CALLBACK, _fresh())
-    keys = list(cache._cache.keys())  # the local-memory cache used in tests
+    keys = list(caches["ratelimit"]._cache.keys())  # the local-memory cache used in tests
     assert keys and not [k for k in keys if "5550199" in k or "127.0.0.1" in k]
+
+
+def test_page_traffic_cannot_evict_the_counters(client, center, settings):
+    from django.core.cache import caches
+
+    settings.INTAKE_RATE_LIMIT_PER_IP = 1
+    assert client.post(CALLBACK, _fresh()).status_code == 303
+    # Whatever happens to the page cache (a flood, an eviction, a flush)...
+    caches["default"].clear()
+    # ...the address's limit still holds.
+    assert client.post(CALLBACK, _fresh(phone="(614) 555-0142")).status_code == 429
