@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from content.admin import ArticleAdmin
-from content.models import Article, ArticleVersion, Person, Review, add_months, content_hash
+from content.models import Article, ArticleVersion, Person, Review, add_months
 from tests.auth import sign_in
+from tests.content.admin_forms import change_form_data, fingerprint, messages_of
 
 # The buttons on the change form; approval has its own page (the "review" URL).
 WORKFLOW_STEPS = ["submit", "draft", "unpublish", "archive"]
@@ -21,41 +21,6 @@ WORKFLOW_STEPS = ["submit", "draft", "unpublish", "archive"]
 
 def admin_url(name, *args):
     return reverse(f"admin:content_article_{name}", args=args)
-
-
-def change_form_data(article, **changes):
-    """What the article's change form posts, with ``changes`` applied."""
-    publish_at = timezone.localtime(article.publish_at) if article.publish_at else None
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "summary": article.summary,
-        "topics": [topic.pk for topic in article.topics.all()] if article.pk else [],
-        "body": article.body,
-        "when_to_get_help": article.when_to_get_help,
-        "author": article.author_id,
-        "reviewer": article.reviewer_id,
-        "publish_at_0": publish_at.date().isoformat() if publish_at else "",
-        "publish_at_1": publish_at.time().isoformat(timespec="seconds") if publish_at else "",
-        "change_note": article.change_note,
-        "meta_description": article.meta_description,
-        # Existing citations and reviews are left as they are.
-        "citations-TOTAL_FORMS": 0,
-        "citations-INITIAL_FORMS": 0,
-        "reviews-TOTAL_FORMS": 0,
-        "reviews-INITIAL_FORMS": 0,
-    }
-    data.update(changes)
-    return data
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def fingerprint(article):
-    """The fingerprint of the article's working copy as it is in the database now."""
-    return content_hash(Article.objects.get(pk=article.pk).reviewable_content())
 
 
 def fingerprint_shown(client, article):

@@ -9,11 +9,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from content.models import Article, ArticleVersion, Citation, Person, Review, content_hash
+from content.models import Article, ArticleVersion, Citation, Person, Review
 from content.services import (
     WorkflowError,
     article_approve,
@@ -22,37 +21,14 @@ from content.services import (
     article_submit_for_review,
 )
 from tests.auth import sign_in
+from tests.content.admin_forms import change_form_data as form_data
+from tests.content.admin_forms import fingerprint, messages_of
 
 APPENDED = "A paragraph nobody has reviewed yet."
 
 
 def admin_url(name, *args):
     return reverse(f"admin:content_article_{name}", args=args)
-
-
-def form_data(article, **changes):
-    """What the article's change form posts, with ``changes`` applied."""
-    publish_at = timezone.localtime(article.publish_at) if article.publish_at else None
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "summary": article.summary,
-        "topics": [topic.pk for topic in article.topics.all()],
-        "body": article.body,
-        "when_to_get_help": article.when_to_get_help,
-        "author": article.author_id,
-        "reviewer": article.reviewer_id,
-        "publish_at_0": publish_at.date().isoformat() if publish_at else "",
-        "publish_at_1": publish_at.time().isoformat(timespec="seconds") if publish_at else "",
-        "change_note": article.change_note,
-        "meta_description": article.meta_description,
-        "citations-TOTAL_FORMS": 0,
-        "citations-INITIAL_FORMS": 0,
-        "reviews-TOTAL_FORMS": 0,
-        "reviews-INITIAL_FORMS": 0,
-    }
-    data.update(changes)
-    return data
 
 
 def citation_form_data(article, **changes):
@@ -80,14 +56,6 @@ def citation_form_data(article, **changes):
         )
     data.update(changes)
     return data
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def fingerprint(article):
-    return content_hash(Article.objects.get(pk=article.pk).reviewable_content())
 
 
 def approve(client, article, **fields):
