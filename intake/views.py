@@ -150,13 +150,15 @@ def _rate_limited(request, kind, limit_kind, value):
     return response
 
 
+def _is_resend(saved, data):
+    """``data`` is ``saved`` sent again (a double click), not a replay with other details."""
+    return (saved.first_name, saved.phone) == (data.get("first_name"), data.get("phone", ""))
+
+
 def _already_saved(kind, token, data):
-    """The request this token saved, if the same person sent it again (a double click)."""
+    """The request this token saved, if the same person sent it again."""
     existing = IntakeRequest.objects.filter(form_token=token.id, kind=kind).first()
-    if existing is None:
-        return None
-    same = (existing.first_name, existing.phone) == (data.get("first_name"), data.get("phone", ""))
-    return existing if same else None
+    return existing if existing is not None and _is_resend(existing, data) else None
 
 
 def _intake_view(request, kind):
@@ -248,8 +250,7 @@ def _receive(request, kind):
             count_use("phone", phone)
         if verdict is Verdict.FAST:
             FilteredPostCount.record(FilteredPostCount.Reason.FAST)
-    elif (intake.first_name, intake.phone) != (data.get("first_name"), phone):
-        # The same token with other details: a replay, not a resend.
+    elif not _is_resend(intake, data):
         return _refused(request, kind)
     return _see_other(thanks, intake)
 
