@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -66,10 +67,33 @@ from content.services import (
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class CenterProfileForm(forms.ModelForm):
+    business_days = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Business days"),
+        choices=[(str(n), name) for n, name in enumerate(WEEKDAYS.values(), start=1)],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CenterProfile._meta.get_field("business_days").help_text,
+        error_messages={"required": gettext_lazy("Choose at least one business day.")},
+    )
+
+    class Meta:
+        model = CenterProfile
+        fields = ["business_days"]  # the admin adds the rest from its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.business_days and not self.is_bound:
+            self.initial["business_days"] = list(self.instance.business_days)
+
+    def clean_business_days(self):
+        return "".join(sorted(self.cleaned_data["business_days"]))
+
+
 @admin.register(CenterProfile)
 class CenterProfileAdmin(SimpleHistoryAdmin):
     """A single profile: the list goes straight to it, and it cannot be removed."""
 
+    form = CenterProfileForm
     formfield_overrides = HTTPS_URL_FIELDS
     object_history_list_template = "admin/content/article/object_history_list.html"
     fieldsets = [
@@ -82,16 +106,37 @@ class CenterProfileAdmin(SimpleHistoryAdmin):
                     "hours",
                     "admissions_phone",
                     "admissions_hours",
-                    "callback_time",
                 ]
+            },
+        ),
+        (
+            "Call-back promise",
+            {
+                "description": gettext_lazy(
+                    "Visitors are told this promise, in words made from these figures; the "
+                    "admissions console marks a request late once it has passed."
+                ),
+                "fields": [
+                    "callback_promise_minutes",
+                    "callback_business_hours_only",
+                    "business_days",
+                    ("business_opens", "business_closes"),
+                    "callback_promise_text",
+                ],
             },
         ),
         ("Address", {"fields": ["street_address", "locality", "region", "postal_code"]}),
         (None, {"fields": ["accreditation", "privacy_practices_url"]}),
     ]
 
+    readonly_fields = ["callback_promise_text"]
+
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not CenterProfile.objects.exists()
+
+    @admin.display(description=gettext_lazy("What visitors read"))
+    def callback_promise_text(self, profile):
+        return _("We will call you back %(when)s.") % {"when": profile.callback_time}
 
     def has_delete_permission(self, request, obj=None):
         return False

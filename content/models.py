@@ -4,11 +4,12 @@ import hashlib
 import json
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +17,20 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from content.callback_promise import CallbackPromise
 from content.markdown import render_article_body, render_markdown
 from wellness_site.phones import USPhoneField, format_us_phone
 
 # Bumped whenever CenterProfile gains a field: a copy pickled before it has no
 # value for the new field, and reading one would query the database (which an
 # error page must not do).
-CENTER_CACHE_KEY = "content:center-profile:v2"
+CENTER_CACHE_KEY = "content:center-profile:v3"
+
+
+def validate_weekdays(value):
+    """ISO weekday digits, Monday = 1: "12345" is Monday to Friday."""
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Choose at least one business day."))
 
 
 class CenterProfileManager(models.Manager):
@@ -86,12 +94,32 @@ class CenterProfile(models.Model):
         blank=True,
         help_text=_("The HIPAA notice of privacy practices; our privacy page links to it."),
     )
-    callback_time = models.CharField(
-        _("expected call-back time"),
-        max_length=100,
-        default="within one business hour",
-        help_text=_('Completes the sentence "We will call you back …".'),
+    callback_promise_minutes = models.PositiveIntegerField(
+        _("call-back promise, in minutes"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+        help_text=_(
+            "How soon admissions call back a new request. The site tells visitors this "
+            "promise, and the admissions console marks a request late once it has passed."
+        ),
     )
+    callback_business_hours_only = models.BooleanField(
+        _("count business hours only"),
+        default=True,
+        help_text=_(
+            "On: the promise runs only during the business hours below (a request sent on "
+            "Saturday is due on Monday). Off: it runs around the clock."
+        ),
+    )
+    business_days = models.CharField(
+        _("business days"),
+        max_length=7,
+        default="12345",
+        validators=[validate_weekdays],
+        help_text=_("The days the call-back promise runs on, when it counts business hours."),
+    )
+    business_opens = models.TimeField(_("business hours start"), default=time(9))
+    business_closes = models.TimeField(_("business hours end"), default=time(17))
     is_demo = models.BooleanField(
         _("showing demo content"),
         default=True,
@@ -111,6 +139,36 @@ class CenterProfile(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (
+            self.business_opens is not None
+            and self.business_closes is not None
+            and self.business_closes <= self.business_opens
+        ):
+            raise ValidationError(
+                {
+                    "business_closes": _(
+                        "Business hours must end after they start, on the same day."
+                    )
+                }
+            )
+
+    def callback_promise(self):
+        """The call-back promise, as numbers the admissions console can count with."""
+        return CallbackPromise(
+            minutes=self.callback_promise_minutes,
+            business_hours_only=self.callback_business_hours_only,
+            opens=self.business_opens,
+            closes=self.business_closes,
+            days=tuple(sorted({int(d) for d in self.business_days})),
+        )
+
+    @property
+    def callback_time(self):
+        """Completes "We will call you back …", made from the promise's numbers."""
+        return self.callback_promise().text
 
     @property
     def main_phone_display(self):

@@ -7,36 +7,35 @@ form, are worked here, and leave through the retention command.
 """
 
 import re
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db.models import BLANK_CHOICE_DASH, Case, F, Q, Value, When
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BLANK_CHOICE_DASH, Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from intake.admin_dashboard import dashboard_figures
-from intake.admin_logic import (
-    CALLBACK_PROMISE,
-    apply_contact_attempt,
-    close_reason_error,
-    format_duration,
-    is_past_promise,
-)
+from intake.admin_logic import close_reason_error, format_duration, next_try_choices
 from intake.export import EXPORT_PERMISSION, export_response
 from intake.models import AccessRecord, ContactAttempt, IntakeRequest
 from intake.roles import ADMISSIONS
+from intake.services import intake_request_log_attempt
 from wellness_site.phones import ascii_digits, phone_digits
 
 Status = IntakeRequest.Status
@@ -59,11 +58,13 @@ RECORD_FIELDS = [
     "reference",
     "received_at",
     "time_to_send",
+    "promised_by",
     "possible_duplicate",
     "notified_at",
     "first_contact_at",
+    "closed_at",
 ]
-HANDLING_FIELDS = ["status", "close_reason", "assigned_to", "notes"]
+HANDLING_FIELDS = ["status", "next_action_due", "close_reason", "assigned_to", "notes"]
 
 
 def _label(field_name):
@@ -137,6 +138,26 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DueFilter(admin.SimpleListFilter):
+    """Late: a new request past the promise, or a follow-up past its next action's time."""
+
+    title = gettext_lazy("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("late", _("Late now")), ("today", _("Due by the end of today"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "late":
+            return queryset.open().with_due().filter(due_at__lt=now)
+        if self.value() == "today":
+            tomorrow = timezone.localdate(now) + timedelta(days=1)
+            end_of_today = timezone.make_aware(datetime.combine(tomorrow, time.min))
+            return queryset.open().with_due().filter(due_at__lt=end_of_today)
+        return queryset
+
+
 class IntakeRequestAdminForm(forms.ModelForm):
     class Meta:
         model = IntakeRequest
@@ -144,9 +165,91 @@ class IntakeRequestAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        error = close_reason_error(cleaned_data.get("status"), cleaned_data.get("close_reason"))
+        status = cleaned_data.get("status")
+        error = close_reason_error(status, cleaned_data.get("close_reason"))
         if error:
             self.add_error("close_reason", error)
+        # Reopening a closed request makes its next action due now (set_status);
+        # an open request whose next action is cleared would drop out of the queue.
+        if (
+            status
+            and status != Status.CLOSED
+            and self.instance.is_open
+            and cleaned_data.get("next_action_due") is None
+            and "next_action_due" not in self.errors
+        ):
+            self.add_error(
+                "next_action_due",
+                _("An open request needs a next action: when should someone call again?"),
+            )
+        return cleaned_data
+
+
+class ContactAttemptForm(forms.Form):
+    """Log an attempt and schedule the next one in one step (see intake_request_log_attempt)."""
+
+    method = forms.ChoiceField(
+        label=gettext_lazy("How"),
+        choices=ContactAttempt.Method.choices,
+        initial=ContactAttempt.Method.PHONE,
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=ContactAttempt.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose what happened.")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"), max_length=300, required=False, widget=forms.TextInput
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for going against their choice"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "Only if you must leave a voicemail or send a text they did not agree to. "
+            "It is recorded with the attempt."
+        ),
+    )
+    next_try_at = forms.DateTimeField(
+        label=gettext_lazy("Or at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    close_reason = forms.ChoiceField(
+        label=gettext_lazy("Or close the request"),
+        choices=[*BLANK_CHOICE_DASH, *IntakeRequest.CloseReason.choices],
+        required=False,
+    )
+
+    # The submit buttons: one per quick choice, one for "at this time", one to close.
+    AT_TIME = "at"
+    CLOSE = "close"
+
+    def __init__(self, *args, intake_request, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intake_request = intake_request
+        self.quick_choices = next_try_choices(intake_request, now)
+        self.pressed = self.data.get("next_try", "") if self.is_bound else ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        quick = {choice.key: choice.at for choice in self.quick_choices}
+        cleaned_data["chosen_next_try"] = None
+        if self.pressed in quick:
+            cleaned_data["chosen_next_try"] = quick[self.pressed]
+            cleaned_data["close_reason"] = ""
+        elif self.pressed == self.AT_TIME:
+            cleaned_data["close_reason"] = ""
+            if cleaned_data.get("next_try_at") is None and "next_try_at" not in self.errors:
+                self.add_error("next_try_at", _("Enter the date and time of the next try."))
+            cleaned_data["chosen_next_try"] = cleaned_data.get("next_try_at")
+        elif self.pressed == self.CLOSE:
+            if not cleaned_data.get("close_reason"):
+                self.add_error("close_reason", _("Choose why the request is closed."))
+        else:
+            raise forms.ValidationError(_("Choose when to try again, or close the request."))
         return cleaned_data
 
 
@@ -159,20 +262,23 @@ class CloseForm(forms.Form):
 
 
 class ContactAttemptInline(admin.TabularInline):
-    """Attempts are logged, not rewritten: saved ones are read-only, new ones are added.
+    """The attempts so far, read-only: they are logged with the form above the request.
 
-    Without change permission Django shows existing rows read-only and still
-    offers empty rows to add; ``by`` is filled in by IntakeRequestAdmin.
+    That form is the one way in, so every attempt gets the discretion check and
+    a next try (``intake_request_log_attempt``).
     """
 
     model = ContactAttempt
-    fields = ["at", "method", "outcome", "note", "by"]
-    readonly_fields = ["by"]
-    extra = 1
+    fields = ["at", "by", "method", "outcome", "note", "override_reason", "next_try_at"]
+    readonly_fields = fields
+    extra = 0
     can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -187,19 +293,18 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         "phone_link",
         "who_for",
         "best_time",
-        "voicemail_ok",
-        "texts_ok",
+        "discretion",
         "status",
         "assigned_to",
-        "age",
-        "time_to_contact",
-        "source_path",
-        "possible_duplicate",
+        "next_action",
+        "waiting",
+        "attempts",
     ]
     list_display_links = ["reference", "first_name"]
-    list_select_related = ["assigned_to", "duplicate_of"]
+    list_select_related = ["assigned_to"]
     list_filter = [
         StatusFilter,
+        DueFilter,
         AssignedFilter,
         "who_for",
         "kind",
@@ -209,14 +314,12 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     search_fields = ["first_name", "reference"]
     search_help_text = gettext_lazy("A name, a phone number in any format, or a reference.")
-    # New requests first (nobody has tried to call them), oldest first.
-    ordering = [Case(When(status=Status.NEW, then=Value(0)), default=Value(1)), "received_at"]
     readonly_fields = [*SUBMITTED_FIELDS, *RECORD_FIELDS]
     fieldsets = [
-        (None, {"fields": RECORD_FIELDS[:3]}),
+        (None, {"fields": RECORD_FIELDS[:4]}),
         (gettext_lazy("What they sent"), {"fields": SUBMITTED_FIELDS}),
         (gettext_lazy("Handling"), {"fields": HANDLING_FIELDS}),
-        (gettext_lazy("Notification and contact"), {"fields": RECORD_FIELDS[3:]}),
+        (gettext_lazy("Notification and contact"), {"fields": RECORD_FIELDS[4:]}),
     ]
     inlines = [ContactAttemptInline]
     actions = ["assign_to_me", "close_with_reason", "export_csv"]
@@ -250,6 +353,11 @@ class IntakeRequestAdmin(admin.ModelAdmin):
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
+            ),
+            path(
+                "<path:object_id>/log-attempt/",
+                self.admin_site.admin_view(self.log_attempt_view),
+                name="{}_{}_log_attempt".format(*info),
             ),
         ]
         # Before the default URLs: their "<path:object_id>/" would take these.
@@ -286,6 +394,13 @@ class IntakeRequestAdmin(admin.ModelAdmin):
                 request=obj,
                 reference=obj.reference,
             )
+            if obj.is_open and self.has_change_permission(request, obj):
+                # The one-step attempt form sits above the request, in a form of its own.
+                context["attempt_form"] = ContactAttemptForm(intake_request=obj)
+                context["log_attempt_url"] = (
+                    reverse("admin:intake_intakerequest_log_attempt", args=[obj.pk])
+                    + "?from=request"
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):
@@ -296,7 +411,6 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             **dashboard_figures(),
             "opts": self.opts,
             "title": _("Admissions dashboard"),
-            "promise": format_duration(CALLBACK_PROMISE),
             "media": self.media,
         }
         request.current_app = self.admin_site.name
@@ -348,25 +462,93 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             '<a href="tel:{}">{}</a>', intake_request.phone, intake_request.phone_display
         )
 
-    @admin.display(description=gettext_lazy("waiting"), ordering="-received_at")
-    def age(self, intake_request):
-        waited = format_duration(timezone.now() - intake_request.received_at)
-        if is_past_promise(intake_request):
-            return format_html(
-                '<strong class="intake-overdue">{}</strong> '
-                '<span class="intake-overdue-note">{}</span>',
-                waited,
-                _("past call-back time"),
-            )
+    def get_queryset(self, request):
+        attempts = (
+            ContactAttempt.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .with_due()
+            .annotate(attempt_count=Coalesce(Subquery(attempts), 0))
+        )
+
+    def get_ordering(self, request):
+        """Most overdue first: new requests past the promise, then follow-ups whose time
+        has come, then the rest by when they are due; closed requests last."""
+        now = timezone.now()
+        return [
+            Case(
+                When(status=Status.NEW, due_at__lt=now, then=Value(0)),
+                When(due_at__lt=now, then=Value(1)),
+                When(due_at__isnull=False, then=Value(2)),
+                default=Value(3),
+            ),
+            F("due_at").asc(nulls_last=True),
+            "received_at",
+        ]
+
+    @admin.display(description=gettext_lazy("before you call"))
+    def discretion(self, intake_request):
+        badges = []
+        if intake_request.voicemail_ok is False:
+            badges.append(("intake-badge intake-badge-stop", _("No voicemail")))
+        elif intake_request.voicemail_ok:
+            badges.append(("intake-badge", _("Voicemail OK")))
+        if intake_request.texts_ok:
+            badges.append(("intake-badge", _("Texts OK")))
+        if intake_request.over_phone_limit:
+            badges.append(("intake-badge intake-badge-flag", _("Repeat")))
+        if intake_request.sent_quickly:
+            badges.append(("intake-badge intake-badge-flag", _("Sent quickly")))
+        if intake_request.duplicate_of_id:
+            badges.append(("intake-badge intake-badge-flag", _("Possible duplicate")))
+        if not badges:
+            return self.get_empty_value_display()
+        return format_html_join(" ", '<span class="{}">{}</span>', badges)
+
+    @admin.display(description=gettext_lazy("next action due"), ordering="due_at")
+    def next_action(self, intake_request):
+        if not intake_request.is_open:
+            return self.get_empty_value_display()
+        late = intake_request.late_by()
+        if late is not None:
+            text = (
+                _("Call-back late by %(duration)s")
+                if intake_request.status == Status.NEW
+                else _("Late by %(duration)s")
+            ) % {"duration": format_duration(late)}
+            return format_html('<strong class="intake-overdue">{}</strong>', text)
+        due = timezone.localtime(intake_request.due)
+        same_day = due.date() == timezone.localdate()
+        when = (
+            time_format(due, "TIME_FORMAT")
+            if same_day
+            else date_format(due, "SHORT_DATETIME_FORMAT")
+        )
+        return _("Due %(when)s") % {"when": when}
+
+    @admin.display(description=gettext_lazy("waiting"), ordering="received_at")
+    def waiting(self, intake_request):
+        waited = format_duration(intake_request.waited())
+        if intake_request.first_contact_at is not None:
+            return _("Reached after %(duration)s") % {"duration": waited}
         return waited
 
-    @admin.display(
-        description=gettext_lazy("time to first contact"),
-        ordering=F("first_contact_at") - F("received_at"),
-    )
-    def time_to_contact(self, intake_request):
-        waited = intake_request.time_to_first_contact
-        return self.get_empty_value_display() if waited is None else format_duration(waited)
+    @admin.display(description=gettext_lazy("attempts"), ordering="attempt_count")
+    def attempts(self, intake_request):
+        if not intake_request.is_open:
+            return intake_request.attempt_count
+        return format_html(
+            '{} <a class="intake-log-link" href="{}">{}</a>',
+            intake_request.attempt_count,
+            reverse("admin:intake_intakerequest_log_attempt", args=[intake_request.pk]),
+            _("Log attempt"),
+        )
 
     @admin.display(description=gettext_lazy("sent"))
     def time_to_send(self, intake_request):
@@ -398,18 +580,89 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     # Saving --------------------------------------------------------------
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not ContactAttempt:
-            return super().save_formset(request, form, formset, change)
-        formset.save(commit=False)
-        attempts = sorted(formset.new_objects, key=lambda attempt: attempt.at)
-        for attempt in attempts:
-            attempt.by = request.user
-            attempt.save()
-        formset.save_m2m()
-        for attempt in attempts:
-            apply_contact_attempt(form.instance, attempt)
-        return None
+    def save_model(self, request, obj, form, change):
+        # Whatever the form changed, the fields that follow from the status come along.
+        obj.set_status(obj.status)
+        super().save_model(request, obj, form, change)
+
+    def log_attempt_view(self, request, object_id):
+        """Log an attempt and schedule the next try: from the list, three clicks."""
+        intake_request = self.get_object(request, unquote(object_id))
+        if intake_request is None:
+            raise Http404
+        if not self.has_change_permission(request, intake_request):
+            raise PermissionDenied
+        back = request.GET.get("from") == "request"
+        back_url = (
+            _change_url(intake_request.pk)
+            if back
+            else reverse("admin:intake_intakerequest_changelist")
+        )
+        if not intake_request.is_open:
+            self.message_user(
+                request,
+                _("%(reference)s is closed: reopen it to log an attempt.")
+                % {"reference": intake_request.reference},
+                messages.WARNING,
+            )
+            return redirect(_change_url(intake_request.pk))
+        if request.method == "POST":
+            form = ContactAttemptForm(request.POST, intake_request=intake_request)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    attempt = intake_request_log_attempt(
+                        intake_request=intake_request,
+                        by=request.user,
+                        method=data["method"],
+                        outcome=data["outcome"],
+                        note=data["note"],
+                        next_try_at=data["chosen_next_try"],
+                        close_reason=data["close_reason"],
+                        override_reason=data["override_reason"],
+                    )
+                except ValidationError as error:
+                    for field, field_errors in error.message_dict.items():
+                        form.add_error(None if field == "__all__" else field, field_errors)
+                else:
+                    self._log_attempt_message(request, intake_request, attempt)
+                    return redirect(back_url)
+        else:
+            form = ContactAttemptForm(intake_request=intake_request)
+        AccessRecord.objects.create(
+            user=request.user,
+            action=AccessRecord.Action.VIEW,
+            request=intake_request,
+            reference=intake_request.reference,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Log a contact attempt"),
+            "intake_request": intake_request,
+            "attempts": intake_request.attempts.select_related("by"),
+            "attempt_form": form,
+            "log_attempt_url": request.get_full_path(),
+            "back_url": back_url,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/intake/intakerequest/log_attempt.html", context)
+
+    def _log_attempt_message(self, request, intake_request, attempt):
+        if intake_request.is_open:
+            due = timezone.localtime(intake_request.next_action_due)
+            text = _("%(reference)s: “%(outcome)s” logged. Next try %(when)s.") % {
+                "reference": intake_request.reference,
+                "outcome": attempt.get_outcome_display(),
+                "when": date_format(due, "SHORT_DATETIME_FORMAT"),
+            }
+        else:
+            text = _("%(reference)s: “%(outcome)s” logged, and the request is closed.") % {
+                "reference": intake_request.reference,
+                "outcome": attempt.get_outcome_display(),
+            }
+        self.message_user(request, text, messages.SUCCESS)
 
     # Actions -------------------------------------------------------------
 
@@ -448,9 +701,9 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         form = CloseForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             for intake_request in to_close:
-                intake_request.status = Status.CLOSED
+                changed = intake_request.set_status(Status.CLOSED)
                 intake_request.close_reason = form.cleaned_data["close_reason"]
-                self._save_and_log(request, intake_request, ["status", "close_reason"])
+                self._save_and_log(request, intake_request, [*changed, "close_reason"])
             self.message_user(
                 request,
                 ngettext(

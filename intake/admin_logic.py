@@ -1,55 +1,77 @@
-"""The rules of the admissions console, kept apart from the admin's screens.
+"""The admissions console's small rules, kept apart from its screens.
 
-A request moves along its pipeline when staff log a contact attempt, and a
-closed request always says why it was closed. The admin's forms and actions
-call these functions rather than repeating the rules.
+What happens when an attempt is logged is ``intake.services``; how status and
+first contact stay in step is ``IntakeRequest.set_status``. Here: the quick
+choices for the next try, and how durations and close reasons read.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from intake.models import IntakeRequest
 
-# The center's call-back promise as a duration. CenterProfile.callback_time is
-# a phrase for visitors ("within one hour, any time of day") with no number in
-# it; until the profile holds one, the console measures against this.
-CALLBACK_PROMISE = timedelta(hours=1)
-
 Status = IntakeRequest.Status
 
+# When each "best time to call" starts, on the local clock: the quick choice
+# "at their best time" schedules the next try for the next such start.
+BEST_TIME_STARTS = {
+    IntakeRequest.BestTime.MORNING: time(9),
+    IntakeRequest.BestTime.AFTERNOON: time(13),
+    IntakeRequest.BestTime.EVENING: time(18),
+}
+TOMORROW_MORNING = time(9)
 
-def is_past_promise(intake_request, now=None):
-    """A new request nobody has tried to call yet, older than the call-back promise."""
+
+@dataclass(frozen=True)
+class NextTry:
+    key: str
+    label: str
+    at: datetime
+
+
+def _local(day, clock):
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def next_try_choices(intake_request, now=None):
+    """The quick choices for the next try after an attempt, in the order offered."""
     now = now or timezone.now()
-    return (
-        intake_request.status == Status.NEW and now - intake_request.received_at > CALLBACK_PROMISE
+    today = timezone.localdate(now)
+    choices = [
+        NextTry("1h", _("Try again in 1 hour"), now + timedelta(hours=1)),
+        NextTry("2h", _("Try again in 2 hours"), now + timedelta(hours=2)),
+    ]
+    best_start = BEST_TIME_STARTS.get(intake_request.best_time)
+    if best_start is not None:
+        at = _local(today, best_start)
+        if at <= now:
+            at = _local(today + timedelta(days=1), best_start)
+        when = (
+            _("today at %(time)s")
+            if timezone.localdate(at) == today
+            else _("tomorrow at %(time)s")
+        ) % {"time": time_format(best_start, "TIME_FORMAT")}
+        choices.append(
+            NextTry(
+                "best",
+                _("At their best time (%(best)s): %(when)s")
+                % {"best": intake_request.get_best_time_display().lower(), "when": when},
+                at,
+            )
+        )
+    choices.append(
+        NextTry(
+            "tomorrow",
+            _("Tomorrow morning, %(time)s")
+            % {"time": time_format(TOMORROW_MORNING, "TIME_FORMAT")},
+            _local(today + timedelta(days=1), TOMORROW_MORNING),
+        )
     )
-
-
-def apply_contact_attempt(intake_request, attempt):
-    """Move ``intake_request`` along after ``attempt`` was logged; save what changed.
-
-    Reaching the person stamps the first contact (once: later calls do not move
-    it) and takes a new or attempted request to "contacted". Any other outcome
-    takes a new request to "attempted". Requests further along, or closed, keep
-    their status: staff have already moved them on by hand.
-    """
-    changed = []
-    if attempt.is_successful:
-        if intake_request.first_contact_at is None:
-            intake_request.first_contact_at = attempt.at
-            changed.append("first_contact_at")
-        if intake_request.status in (Status.NEW, Status.ATTEMPTED):
-            intake_request.status = Status.CONTACTED
-            changed.append("status")
-    elif intake_request.status == Status.NEW:
-        intake_request.status = Status.ATTEMPTED
-        changed.append("status")
-    if changed:
-        intake_request.save(update_fields=changed)
-    return changed
+    return choices
 
 
 def close_reason_error(status, close_reason):

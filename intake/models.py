@@ -23,6 +23,10 @@ def new_reference():
     return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
 
 
+# Statuses that mean someone from admissions has spoken with the person.
+REACHED_STATUSES = ["contacted", "assessment", "admitted"]
+
+
 class IntakeRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=IntakeRequest.Status.CLOSED)
@@ -30,9 +34,21 @@ class IntakeRequestQuerySet(models.QuerySet):
     def awaiting_notification(self):
         return self.filter(notified_at__isnull=True)
 
-    def older_than(self, days, now=None):
+    def closed_before(self, days, now=None):
+        """Closed requests whose closing is more than ``days`` days old."""
         now = now or timezone.now()
-        return self.filter(received_at__lt=now - timedelta(days=days))
+        return self.filter(
+            status=IntakeRequest.Status.CLOSED, closed_at__lt=now - timedelta(days=days)
+        )
+
+    def with_due(self):
+        """Annotate ``due_at``: the promise for a new request, the next action's time otherwise."""
+        return self.annotate(
+            due_at=models.Case(
+                models.When(status=IntakeRequest.Status.NEW, then=models.F("promised_by")),
+                default=models.F("next_action_due"),
+            )
+        )
 
 
 class IntakeRequest(models.Model):
@@ -135,9 +151,24 @@ class IntakeRequest(models.Model):
         related_name="assigned_intake_requests",
     )
     notes = models.TextField(_("staff notes"), blank=True)
+    promised_by = models.DateTimeField(
+        _("call-back promised by"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the first call was due by the center's promise, set on arrival."),
+    )
+    next_action_due = models.DateTimeField(
+        _("next action due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When to try again or follow up. Every open request has one."),
+    )
     first_contact_at = models.DateTimeField(
         _("first contact"), null=True, blank=True, editable=False
     )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("possible duplicate of"),
@@ -158,6 +189,28 @@ class IntakeRequest(models.Model):
         indexes = [
             # The duplicate check on every submission: this phone's latest request.
             models.Index(fields=["phone", "-received_at"], name="intake_phone_recent"),
+        ]
+        constraints = [
+            # Status and first contact never disagree, whatever path changed them.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=REACHED_STATUSES)
+                | models.Q(first_contact_at__isnull=False),
+                name="intake_reached_has_first_contact",
+            ),
+            # A closed request says when it closed (retention counts from then);
+            # an open one always has a next action, so none is ever forgotten.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status="closed", closed_at__isnull=False, next_action_due__isnull=True
+                    )
+                )
+                | (
+                    ~models.Q(status="closed")
+                    & models.Q(closed_at__isnull=True, next_action_due__isnull=False)
+                ),
+                name="intake_open_has_next_action_closed_has_date",
+            ),
         ]
 
     def __str__(self):
@@ -183,6 +236,68 @@ class IntakeRequest(models.Model):
     @property
     def time_to_first_contact(self):
         return self.first_contact_at - self.received_at if self.first_contact_at else None
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
+
+    @property
+    def due(self):
+        """When this request is next due: the promise while new, the next action after."""
+        return self.promised_by if self.status == self.Status.NEW else self.next_action_due
+
+    def late_by(self, now=None):
+        """How far past its due time this open request is, or ``None`` if it is not late."""
+        now = now or timezone.now()
+        due = self.due
+        if not self.is_open or due is None or due >= now:
+            return None
+        return now - due
+
+    def waited(self, now=None):
+        """How long the person waited for a first contact, or has waited so far."""
+        return (self.first_contact_at or now or timezone.now()) - self.received_at
+
+    def set_status(self, status, *, now=None):
+        """Move to ``status`` and keep the fields that follow from it in step; returns them.
+
+        Reaching a status that means someone spoke with the person stamps the first
+        contact, once. Closing stamps the closing time and ends the next action;
+        reopening clears the closing time and makes the next action due now,
+        unless one was already set.
+        """
+        now = now or timezone.now()
+        changed = []
+        if status != self.status:
+            self.status = status
+            changed.append("status")
+        if status in REACHED_STATUSES and self.first_contact_at is None:
+            self.first_contact_at = now
+            changed.append("first_contact_at")
+        if status == self.Status.CLOSED:
+            if self.closed_at is None:
+                self.closed_at = now
+                changed.append("closed_at")
+            if self.next_action_due is not None:
+                self.next_action_due = None
+                changed.append("next_action_due")
+        else:
+            if self.closed_at is not None:
+                self.closed_at = None
+                changed.append("closed_at")
+            if self.close_reason:
+                self.close_reason = ""
+                changed.append("close_reason")
+            if self.next_action_due is None:
+                self.next_action_due = now
+                changed.append("next_action_due")
+        return changed
+
+    def may_leave_voicemail(self):
+        return self.voicemail_ok is not False
+
+    def may_text(self):
+        return bool(self.texts_ok and self.phone)
 
 
 class ContactAttempt(models.Model):
@@ -211,6 +326,17 @@ class ContactAttempt(models.Model):
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    next_try_at = models.DateTimeField(
+        _("next try"), null=True, blank=True, help_text=_("What was scheduled after this attempt.")
+    )
+    override_reason = models.CharField(
+        _("reason for going against their choice"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Filled in only when a voicemail was left or a text sent to someone who said no."
+        ),
+    )
 
     class Meta:
         ordering = ["at"]

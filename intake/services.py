@@ -12,12 +12,15 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from intake.models import IntakeRequest
+from content.models import CenterProfile
+from intake.models import ContactAttempt, IntakeRequest
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,12 @@ def submit_intake_request(*, form_token, kind, **fields):
     request; the later posts get the first one back with ``created=False``.
     """
     intake = IntakeRequest(form_token=form_token, kind=kind, **fields)
+    # The promise made to this person, fixed when the request arrives: a later
+    # change to the center's promise does not move requests already waiting.
+    intake.promised_by = (
+        CenterProfile.objects.get_cached().callback_promise().due(intake.received_at)
+    )
+    intake.next_action_due = intake.promised_by
     if intake.phone:
         intake.duplicate_of = (
             IntakeRequest.objects.filter(
@@ -138,3 +147,129 @@ def send_pending_notifications():
         else:
             failed += 1
     return sent, failed
+
+
+Method = ContactAttempt.Method
+Outcome = ContactAttempt.Outcome
+
+
+def _attempt_errors(intake_request, *, method, outcome, override_reason):
+    """What is wrong with logging this attempt on this request: {field: message}."""
+    errors = {}
+    if method in (Method.PHONE, Method.TEXT) and not intake_request.phone:
+        errors["method"] = _("This request has no phone number.")
+    elif method == Method.EMAIL and not intake_request.email:
+        errors["method"] = _("This request has no email address.")
+    elif method == Method.TEXT and not intake_request.texts_ok and not override_reason:
+        errors["method"] = _(
+            "They did not agree to texts: a text can be read by whoever sees their phone. "
+            "Call instead, or give the reason for texting anyway (it is recorded)."
+        )
+    if outcome == Outcome.VOICEMAIL and method != Method.PHONE:
+        errors["outcome"] = _("A voicemail is left on a phone call: choose “Phone call”.")
+    elif outcome == Outcome.MESSAGE_SENT and method == Method.PHONE:
+        errors["outcome"] = _("“Message sent” is for a text or an email.")
+    elif (
+        outcome == Outcome.VOICEMAIL
+        and not intake_request.may_leave_voicemail()
+        and not override_reason
+    ):
+        errors["outcome"] = _(
+            "They said no voicemail: someone else may hear it. Choose “No answer”, or "
+            "give the reason for leaving one anyway (it is recorded)."
+        )
+    return errors
+
+
+def intake_request_log_attempt(
+    *,
+    intake_request,
+    by,
+    method,
+    outcome,
+    note="",
+    next_try_at=None,
+    close_reason="",
+    override_reason="",
+    at=None,
+):
+    """Log a contact attempt and schedule what comes next, in one step; returns the attempt.
+
+    Either ``next_try_at`` (the request stays open, due again then) or
+    ``close_reason`` (the request is closed) is required. Reaching the person
+    stamps the first contact once and moves a new or attempted request to
+    "contacted"; any other outcome moves a new request to "attempted".
+    A voicemail for someone who said no, or a text to someone who did not say
+    yes, is refused unless ``override_reason`` says why; the reason is kept
+    with the attempt. Raises ValidationError, keyed by field, and saves nothing.
+    """
+    at = at or timezone.now()
+    override_reason = override_reason.strip()
+    errors = _attempt_errors(
+        intake_request, method=method, outcome=outcome, override_reason=override_reason
+    )
+    if not intake_request.is_open:
+        errors["__all__"] = _("This request is closed. Reopen it before logging an attempt.")
+    if close_reason and close_reason not in IntakeRequest.CloseReason.values:
+        errors["close_reason"] = _("Choose a close reason from the list.")
+    elif close_reason:
+        next_try_at = None
+    elif next_try_at is None:
+        errors["next_try_at"] = _("Choose when to try again, or close the request.")
+    elif next_try_at <= at:
+        errors["next_try_at"] = _("The next try must be later than now.")
+    if errors:
+        raise ValidationError(errors)
+
+    goes_against_choice = (method == Method.TEXT and not intake_request.texts_ok) or (
+        outcome == Outcome.VOICEMAIL and not intake_request.may_leave_voicemail()
+    )
+    attempt = ContactAttempt(
+        request=intake_request,
+        at=at,
+        by=by,
+        method=method,
+        outcome=outcome,
+        note=note,
+        next_try_at=next_try_at,
+        override_reason=override_reason if goes_against_choice else "",
+    )
+    attempt.full_clean(exclude=["request", "by"])
+    with transaction.atomic():
+        # Two coordinators logging on the same request one after the other:
+        # the second works from what the first saved.
+        locked = IntakeRequest.objects.select_for_update().get(pk=intake_request.pk)
+        if outcome == Outcome.REACHED:
+            new_status = (
+                IntakeRequest.Status.CONTACTED
+                if locked.status in (IntakeRequest.Status.NEW, IntakeRequest.Status.ATTEMPTED)
+                else locked.status
+            )
+            if locked.first_contact_at is None:
+                locked.first_contact_at = at
+        elif locked.status == IntakeRequest.Status.NEW:
+            new_status = IntakeRequest.Status.ATTEMPTED
+        else:
+            new_status = locked.status
+        if close_reason:
+            new_status = IntakeRequest.Status.CLOSED
+        locked.set_status(new_status, now=at)
+        if close_reason:
+            locked.close_reason = close_reason
+        else:
+            locked.next_action_due = next_try_at
+        locked.save(
+            update_fields=[
+                "status",
+                "first_contact_at",
+                "next_action_due",
+                "closed_at",
+                "close_reason",
+            ]
+        )
+        attempt.save()
+    # The caller's copy shows what was saved.
+    for field in ("status", "first_contact_at", "next_action_due", "closed_at", "close_reason"):
+        setattr(intake_request, field, getattr(locked, field))
+    logger.info("contact attempt logged on %s", intake_request.reference)
+    return attempt

@@ -22,7 +22,11 @@ def _form(profile, **changes):
         "hours": profile.hours,
         "admissions_phone": "(614) 555-0187",
         "admissions_hours": profile.admissions_hours,
-        "callback_time": profile.callback_time,
+        "callback_promise_minutes": profile.callback_promise_minutes,
+        "callback_business_hours_only": "on" if profile.callback_business_hours_only else "",
+        "business_days": list(profile.business_days),
+        "business_opens": profile.business_opens.strftime("%H:%M"),
+        "business_closes": profile.business_closes.strftime("%H:%M"),
         "street_address": profile.street_address,
         "locality": profile.locality,
         "region": profile.region,
@@ -56,3 +60,41 @@ def test_a_center_administrator_changes_it_and_the_history_says_who_changed_what
     html = history.content.decode()
     assert "cara-centeradmin" in html
     assert "Admissions phone:" in html and "+16145550999" in html and "+16145550187" in html
+
+
+def test_a_center_administrator_sets_the_call_back_promise_and_visitors_read_it(
+    client, center, center_admin
+):
+    sign_in(client, center_admin)
+    url = reverse("admin:content_centerprofile_change", args=[center.pk])
+    response = client.post(
+        url,
+        _form(
+            center,
+            callback_promise_minutes="120",
+            callback_business_hours_only="on",
+            business_days=["1", "2", "3", "4", "5", "6"],
+            business_opens="08:00",
+            business_closes="20:00",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = CenterProfile.objects.get()
+    assert (profile.callback_promise_minutes, profile.business_days) == (120, "123456")
+    assert profile.callback_time == (
+        "within 2 business hours (Monday to Saturday, 8 a.m. to 8 p.m.)"
+    )
+    page = client.get(url).content.decode()
+    assert "We will call you back within 2 business hours" in page
+
+
+def test_the_promise_form_refuses_hours_that_end_before_they_start(client, center, center_admin):
+    sign_in(client, center_admin)
+    url = reverse("admin:content_centerprofile_change", args=[center.pk])
+    response = client.post(
+        url, _form(center, business_opens="17:00", business_closes="09:00", business_days=[])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Business hours must end after they start" in html
+    assert "Choose at least one business day." in html

@@ -1,8 +1,11 @@
-"""Delete closed intake requests once they are older than the retention period.
+"""Delete closed intake requests once their closing is older than the retention period.
 
-Run it daily (cron, a scheduled task). Open requests are never deleted,
-however old: someone is still waiting for a call. The access log keeps its
-rows, so who opened what stays on record, but loses the purged references.
+Run it daily (cron, a scheduled task). Age counts from when a request was
+closed, not from when it arrived: a request worked for months and closed
+today is kept for the whole period from today. Open requests are never
+deleted, however old: someone is still waiting for a call. The access log
+keeps its rows, so who opened what stays on record, but loses the purged
+references.
 """
 
 from django.conf import settings
@@ -14,14 +17,15 @@ from intake.models import AccessRecord, ContactAttempt, IntakeRequest
 
 
 class Command(BaseCommand):
-    help = "Delete closed intake requests received more than INTAKE_RETENTION_DAYS days ago."
+    help = "Delete intake requests closed more than INTAKE_RETENTION_DAYS days ago."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
             type=int,
             default=None,
-            help="Keep this many days instead of INTAKE_RETENTION_DAYS.",
+            help="Delete requests closed more than this many days ago, "
+            "instead of INTAKE_RETENTION_DAYS.",
         )
         parser.add_argument(
             "--dry-run",
@@ -33,9 +37,15 @@ class Command(BaseCommand):
         days = settings.INTAKE_RETENTION_DAYS if days is None else days
         if days < 1:
             raise CommandError(_("--days must be 1 or more."))
-        expired = IntakeRequest.objects.filter(status=IntakeRequest.Status.CLOSED).older_than(days)
+        try:
+            expired = IntakeRequest.objects.closed_before(days)
+        except OverflowError:  # a cutoff before the year 1
+            raise CommandError(_("--days is too large.")) from None
         with transaction.atomic():
-            request_count = expired.count()
+            # Lock what is to go (PostgreSQL): a request reopened while this runs
+            # waits for it, so the rows counted, unlinked and deleted are the same.
+            to_delete = expired if dry_run else expired.select_for_update()
+            request_count = len(to_delete.values_list("pk", flat=True))
             attempt_count = ContactAttempt.objects.filter(request__in=expired).count()
             if not dry_run:
                 AccessRecord.objects.filter(request__in=expired).update(reference="")
