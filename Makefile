@@ -26,6 +26,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py create_demo_staff
+	$(BIN)/python manage.py load_demo_requests
 	@echo "Serving the site on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM HUP; \
