@@ -7,6 +7,7 @@ browser for the whole run), through pytest_plugins in tests/conftest.py.
 import pytest
 from django.core.management import call_command
 
+from tests.auth import ADMIN, PASSWORD, authenticator, current_code
 from tests.tools import CHROMIUM, require
 
 CHROMIUM_FLAGS = [
@@ -67,3 +68,17 @@ def open_page(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+def signed_in_page(browser, site, user, width=1280, height=900):
+    """A browser tab of its own, signed in to the admin with password and code."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site + ADMIN)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", current_code(authenticator(user)))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#user-tools").is_visible(), page.content()[:2000]
+    return page

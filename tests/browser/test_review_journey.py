@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 
 from content.models import Article, Person
 from content.roles import CONTENT_EDITORS, MEDICAL_REVIEWERS
-from tests.auth import ADMIN, PASSWORD, authenticator, current_code
+from tests.auth import ADMIN, PASSWORD
+from tests.browser_fixtures import signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -16,17 +17,7 @@ NOTE = "Added a warning about fentanyl in the heroin supply."
 
 
 def _signed_in(browser, site, user):
-    """A browser tab of its own, signed in to the admin with password and code."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site + ADMIN)
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_otp_token", current_code(authenticator(user)))
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-    assert page.locator("#user-tools").is_visible(), page.content()[:2000]
-    return page
+    return signed_in_page(browser, site, user)
 
 
 @pytest.fixture
