@@ -113,9 +113,7 @@ def test_on_a_phone_each_request_is_a_labelled_card(site, browser, coordinator, 
     page.context.close()
 
 
-def test_no_answer_try_again_in_two_hours_takes_three_clicks(
-    site, browser, coordinator, queue
-):
+def test_no_answer_try_again_in_two_hours_takes_three_clicks(site, browser, coordinator, queue):
     sam = queue["Sam"]
     page = signed_in_page(browser, site, coordinator, width=1280)
     page.goto(site + QUEUE)
