@@ -48,8 +48,8 @@ SUBMITTED_FIELDS = [
     "email",
     "who_for",
     "best_time",
-    "voicemail_ok",
-    "texts_ok",
+    "voicemail_choice",
+    "texts_choice",
     "subject",
     "message",
     "source_path",
@@ -510,6 +510,28 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         if not badges:
             return self.get_empty_value_display()
         return format_html_join(" ", '<span class="{}">{}</span>', badges)
+
+    @admin.display(description=gettext_lazy("voicemail"))
+    def voicemail_choice(self, intake_request):
+        if intake_request.voicemail_ok is False:
+            return format_html(
+                '<span class="intake-badge intake-badge-stop">{}</span> {}',
+                _("No voicemail"),
+                _("They asked us not to leave one."),
+            )
+        if intake_request.voicemail_ok:
+            return _("Voicemail OK")
+        return _("Not asked")
+
+    @admin.display(description=gettext_lazy("texts"))
+    def texts_choice(self, intake_request):
+        if intake_request.texts_ok:
+            return _("Texts OK")
+        return format_html(
+            '<span class="intake-badge intake-badge-stop">{}</span> {}',
+            _("No texts"),
+            _("They did not agree to texts."),
+        )
 
     @admin.display(description=gettext_lazy("next action due"), ordering="due_at")
     def next_action(self, intake_request):

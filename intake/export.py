@@ -57,7 +57,10 @@ def _columns():
         (_("status"), lambda r: r.get_status_display()),
         (_("close reason"), lambda r: r.get_close_reason_display()),
         (_("assigned to"), lambda r: r.assigned_to.get_username() if r.assigned_to else ""),
+        (_("call-back promised by"), lambda r: _when(r.promised_by)),
+        (_("next action due"), lambda r: _when(r.next_action_due)),
         (_("first contact"), lambda r: _when(r.first_contact_at)),
+        (_("closed"), lambda r: _when(r.closed_at)),
         (_("possible duplicate of"), lambda r: r.duplicate_of.reference if r.duplicate_of else ""),
         (_("staff notes"), lambda r: r.notes),
     ]

@@ -151,6 +151,7 @@ def send_pending_notifications():
 
 Method = ContactAttempt.Method
 Outcome = ContactAttempt.Outcome
+NEXT_TRY_LIMIT = timedelta(days=30)
 
 
 def _attempt_errors(intake_request, *, method, outcome, override_reason):
@@ -218,6 +219,11 @@ def intake_request_log_attempt(
         errors["next_try_at"] = _("Choose when to try again, or close the request.")
     elif next_try_at <= at:
         errors["next_try_at"] = _("The next try must be later than now.")
+    elif next_try_at > at + NEXT_TRY_LIMIT:
+        # Most often a mistyped year; a request due in 2062 would leave the queue.
+        errors["next_try_at"] = _(
+            "The next try must be within %(days)d days. Check the date, or close the request."
+        ) % {"days": NEXT_TRY_LIMIT.days}
     if errors:
         raise ValidationError(errors)
 

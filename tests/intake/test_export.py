@@ -83,6 +83,33 @@ def test_exported_file_holds_the_selected_requests_only(client, exporter, make_r
     assert row["status"] == "New"
 
 
+def test_exported_file_holds_the_handling_times(client, exporter, make_request):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    def local(*args):
+        return timezone.make_aware(datetime(*args))
+
+    closed = make_request(
+        received_at=local(2026, 11, 2, 9, 0),
+        promised_by=local(2026, 11, 2, 10, 0),
+        first_contact_at=local(2026, 11, 2, 9, 40),
+        status=IntakeRequest.Status.CLOSED,
+        closed_at=local(2026, 11, 3, 16, 5),
+    )
+    sign_in(client, exporter)
+    response = client.post(
+        CHANGELIST + "?status=closed",
+        {"action": "export_csv", "index": 0, "_selected_action": [closed.pk]},
+    )
+    [row] = rows_of(response)
+    assert row["call-back promised by"] == "2026-11-02 10:00"
+    assert row["first contact"] == "2026-11-02 09:40"
+    assert row["closed"] == "2026-11-03 16:05"
+    assert row["next action due"] == ""
+
+
 def test_export_is_an_uncached_attachment_named_without_personal_data(
     client, exporter, make_request
 ):

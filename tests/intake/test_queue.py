@@ -313,6 +313,15 @@ def test_a_next_try_in_the_past_or_missing_is_refused_and_the_note_kept(
     assert 'value="Line busy"' in response.content.decode()
     response = log(client, intake_request, method="phone", outcome="no_answer", next_try="at")
     assert "Enter the date and time of the next try." in response.content.decode()
+    response = log(
+        client,
+        intake_request,
+        method="phone",
+        outcome="no_answer",
+        next_try="at",
+        next_try_at="2062-11-26T14:30",
+    )
+    assert "The next try must be within 30 days." in response.content.decode()
     response = log(client, intake_request, method="phone", next_try="1h")
     assert "Choose what happened." in response.content.decode()
     assert not intake_request.attempts.exists()
@@ -560,3 +569,14 @@ def test_the_close_action_stamps_the_closing(client, admissions, make_request, c
     )
     intake_request.refresh_from_db()
     assert (intake_request.status, intake_request.closed_at) == (Status.CLOSED, NOW)
+
+
+def test_the_request_page_says_no_voicemail_in_words(client, admissions, make_request):
+    intake_request = make_request(voicemail_ok=False, texts_ok=True)
+    sign_in(client, admissions)
+    html = client.get(url("intakerequest_change", intake_request.pk)).content.decode()
+    assert (
+        '<span class="intake-badge intake-badge-stop">No voicemail</span> '
+        "They asked us not to leave one."
+    ) in html
+    assert "Texts OK" in html
