@@ -403,8 +403,9 @@ def test_what_a_visitor_typed_is_escaped_in_the_list_and_the_request_page(
         assert payload not in html, name
         assert "<img src=x" not in html, name
         assert escape(payload) in html, name
-    # On the request page, both the name and the message.
-    assert pages["change"].count(escape(payload)) == 2
+    # On the request page: the name above the attempt form and in the details,
+    # and the message.
+    assert pages["change"].count(escape(payload)) == 3
 
 
 # Actions ------------------------------------------------------------------
