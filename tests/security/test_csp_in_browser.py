@@ -11,6 +11,7 @@ import pytest
 
 from content.models import Article
 from intake.models import IntakeRequest
+from intake.services import submit_intake_request
 from tests.auth import ADMIN, PASSWORD, authenticator, current_code
 from wellness_site import two_factor
 
@@ -82,7 +83,7 @@ def test_admin_login_list_and_change_form_trip_no_csp(site, watched, django_user
     # Changes waiting for review: its review page shows a word diff and the checks.
     pending = Article.objects.get(slug="heroin-withdrawal-symptoms-and-timeline")
     assert pending.review_status == Article.ReviewStatus.IN_REVIEW
-    request = IntakeRequest.objects.create(
+    request, _created = submit_intake_request(
         kind=IntakeRequest.Kind.CALLBACK,
         first_name="Jordan",
         phone="+16145550199",
@@ -95,6 +96,8 @@ def test_admin_login_list_and_change_form_trip_no_csp(site, watched, django_user
         f"content/article/{pending.pk}/review/",
         "intake/intakerequest/",
         f"intake/intakerequest/{request.pk}/change/",
+        f"intake/intakerequest/{request.pk}/log-attempt/",
+        "intake/intakerequest/dashboard/",
         "two-factor/",
         f"two-factor/setup/{two_factor.authenticator_create(user=user).pk}/",
     ):
