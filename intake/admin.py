@@ -674,7 +674,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     def _log_attempt_message(self, request, intake_request, attempt):
         if intake_request.is_open:
             due = timezone.localtime(intake_request.next_action_due)
-            text = _("%(reference)s: “%(outcome)s” logged. Next try %(when)s.") % {
+            text = _("%(reference)s: “%(outcome)s” logged. Next try: %(when)s") % {
                 "reference": intake_request.reference,
                 "outcome": attempt.get_outcome_display(),
                 "when": date_format(due, "SHORT_DATETIME_FORMAT"),

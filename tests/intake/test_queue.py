@@ -239,6 +239,8 @@ def test_no_answer_try_again_in_two_hours(client, admissions, make_request, cloc
     )
     assert response.status_code == 302
     assert response.url == url("intakerequest_changelist")
+    queue = client.get(response.url).content.decode()
+    assert f"{intake_request.reference}: “No answer” logged. Next try: 11/24/2026 noon<" in queue
     intake_request.refresh_from_db()
     assert intake_request.status == Status.ATTEMPTED
     assert intake_request.next_action_due == NOW + timedelta(hours=2)
