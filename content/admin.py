@@ -169,7 +169,7 @@ class SitePageAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "order", "is_clinical"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -392,6 +392,7 @@ COMPARED_FIELDS = [
     ("slug", gettext_lazy("Web address (slug)")),
     ("summary", gettext_lazy("Summary")),
     ("meta_description", gettext_lazy("Meta description")),
+    ("key_points", gettext_lazy("Key points")),
     ("when_to_get_help", gettext_lazy("When to get help now")),
     ("body", gettext_lazy("Body")),
     ("author", gettext_lazy("Author")),
@@ -467,7 +468,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         publishing = ["state", "approved_version", "publish_at", "change_note"]
         return [
-            (None, {"fields": ["title", "slug", "summary", "topics"]}),
+            (None, {"fields": ["title", "slug", "summary", "key_points", "topics"]}),
             (gettext_lazy("Text"), {"fields": ["body", "when_to_get_help"]}),
             (gettext_lazy("Content checks"), {"fields": ["content_checks"]}),
             (gettext_lazy("People"), {"fields": ["author", "reviewer"]}),
@@ -483,6 +484,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ),
             (gettext_lazy("Search and related"), {"fields": ["meta_description", "related"]}),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "key_points":
+            # Three to five lines: a tall box would invite a sixth.
+            kwargs["widget"] = admin.widgets.AdminTextareaWidget(attrs={"rows": 5})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "approved_version", "content_checks"]

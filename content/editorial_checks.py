@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content.markdown import cited_numbers
-from content.models import Article, ArticleVersion
+from content.models import Article, ArticleVersion, split_key_points
 from content.readability import reading_grade, reading_minutes, word_count, words_to_avoid
 
 # Plain-language guidance for health information aims at a US 8th-grade level.
@@ -24,7 +24,15 @@ READING_GRADE_TARGET = 8
 # page and the scheduled command alike.
 REVIEW_DUE_SOON_DAYS = 30
 # Fields that readers see, checked for words that stigmatise, in page order.
-CHECKED_TEXT_FIELDS = ("title", "summary", "body", "when_to_get_help")
+CHECKED_TEXT_FIELDS = ("title", "summary", "key_points", "body", "when_to_get_help")
+# The "Key points" box holds three to five bullets (CONTENT.md).
+KEY_POINTS_MIN, KEY_POINTS_MAX = 3, 5
+# Whole words, any case: "overdoses" is about overdose, "heroine" is not about heroin.
+_HEROIN = re.compile(r"\bheroin\b", re.IGNORECASE)
+_OVERDOSE = re.compile(r"\boverdos(?:e|es|ed|ing)\b", re.IGNORECASE)
+_FENTANYL = re.compile(r"\bfentanyls?\b", re.IGNORECASE)
+# A Markdown link's address: "[text](/articles/fentanyl/)" mentions no fentanyl to a reader.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -52,14 +60,48 @@ class ContentChecks:
     missing_citation_numbers: list[int]
     unused_citation_numbers: list[int]
     broken_links: list[str]
+    key_point_count: int = 0
+    missing_help_box: bool = False
+    heroin_overdose_without_fentanyl: bool = False
 
     @property
     def reading_grade_too_high(self):
         return self.reading_grade > READING_GRADE_TARGET
 
     @property
+    def key_points_advice(self):
+        """Advice on the "Key points" box, or "" when it has three to five points."""
+        if self.key_point_count == 0:
+            return _("There are no key points: add three to five, one per line.")
+        if not KEY_POINTS_MIN <= self.key_point_count <= KEY_POINTS_MAX:
+            return ngettext(
+                "There is %(count)d key point; give three to five, one per line.",
+                "There are %(count)d key points; give three to five, one per line.",
+                self.key_point_count,
+            ) % {"count": self.key_point_count}
+        return ""
+
+    @property
     def has_problems(self):
         return bool(self.problems or self.advice)
+
+    @property
+    def warnings(self):
+        """Clinical safety advice: shown first and apart, and approved despite only with a tick.
+
+        Part of ``advice`` too, so an approval despite a warning is recorded
+        with the rest in ``ArticleVersion.advice_overridden``.
+        """
+        found = []
+        if self.heroin_overdose_without_fentanyl:
+            found.append(
+                _(
+                    "The article talks about heroin and overdose but never mentions fentanyl. "
+                    "Street heroin is now often mixed with or replaced by fentanyl, which "
+                    "makes an overdose far more likely; say so."
+                )
+            )
+        return found
 
     @property
     def problems(self):
@@ -85,7 +127,21 @@ class ContentChecks:
     @property
     def advice(self):
         """What a reviewer should weigh: shown beside approval, which then needs a tick."""
+        return self.warnings + self.other_advice
+
+    @property
+    def other_advice(self):
+        """The advice that is not a clinical safety warning."""
         found = []
+        if self.key_points_advice:
+            found.append(self.key_points_advice)
+        if self.missing_help_box:
+            found.append(
+                _(
+                    "There is no “When to get help now” box. Articles on a clinical topic need "
+                    "one, with the numbers to call: 911, 988 and 1-800-662-4357."
+                )
+            )
         if self.reading_grade_too_high:
             found.append(
                 _("Reading level is grade %(grade)s; the target is grade %(target)d or below.")
@@ -161,8 +217,22 @@ def _flagged_words(article):
     return [FlaggedWord(**entry) for entry in flagged.values()]
 
 
+def _mentions_heroin_and_overdose_but_not_fentanyl(article):
+    text = "\n".join(
+        _LINK_TARGET.sub("]", getattr(article, field) or "")
+        for field in ("title", "summary", "key_points", "body", "when_to_get_help")
+    )
+    return bool(_HEROIN.search(text) and _OVERDOSE.search(text) and not _FENTANYL.search(text))
+
+
+def _needs_help_box(article):
+    """Whether the article is clinical: on a clinical topic, or on no topic yet."""
+    topics = [topic.is_clinical for topic in article.topics.all()]
+    return not topics or any(topics)
+
+
 def article_content_checks(article, today=None):
-    """Length, reading level, words to avoid and citation problems of a saved article."""
+    """Length, reading level, words to avoid, boxes and citation problems of a saved article."""
     citations = list(article.citations.all())
     stale = [
         StaleCitation(number=c.order, title=c.title, last_checked=c.last_checked)
@@ -180,6 +250,9 @@ def article_content_checks(article, today=None):
         missing_citation_numbers=sorted(cited - numbers),
         unused_citation_numbers=sorted(numbers - cited),
         broken_links=_broken_article_links(article),
+        key_point_count=len(split_key_points(article.key_points)),
+        missing_help_box=not article.when_to_get_help.strip() and _needs_help_box(article),
+        heroin_overdose_without_fentanyl=_mentions_heroin_and_overdose_but_not_fentanyl(article),
     )
 
 

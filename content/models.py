@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -258,6 +259,15 @@ class Topic(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=100, help_text=_("Lower numbers come first.")
     )
+    is_clinical = models.BooleanField(
+        _("clinical topic"),
+        default=True,
+        help_text=_(
+            "Articles on a clinical topic need a “When to get help now” box; the content "
+            "checks say so when one is missing. Untick for topics such as paying for care "
+            "or the words we use."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -412,6 +422,14 @@ class Article(models.Model):
         max_length=400,
         help_text=_("One or two plain sentences, shown under the title."),
     )
+    key_points = models.TextField(
+        _("key points"),
+        blank=True,
+        help_text=_(
+            "Three to five short points, one per line, shown in a “Key points” box above "
+            "the text. Plain text: no Markdown."
+        ),
+    )
     body = models.TextField(
         _("body"),
         help_text=_(
@@ -508,7 +526,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Saved the way the admin's form would save them (which strips), so
         # that text saved in code and text saved from the form compare equal.
-        for field in ("title", "summary", "body", "when_to_get_help", "meta_description"):
+        for field in (
+            "title", "summary", "key_points", "body", "when_to_get_help", "meta_description"
+        ):  # fmt: skip
             value = getattr(self, field) or ""
             setattr(self, field, value.replace("\r\n", "\n").strip())
         self.body_html, self.toc = render_article_body(self.body)
@@ -587,15 +607,40 @@ class Article(models.Model):
 
 
 # The text fields a reviewer approves, kept word for word in each version.
-REVIEWED_TEXT_FIELDS = ("title", "slug", "summary", "meta_description", "body", "when_to_get_help")
+REVIEWED_TEXT_FIELDS = (
+    "title", "slug", "summary", "meta_description", "key_points", "body", "when_to_get_help",
+)  # fmt: skip
+# Reviewed fields added after versions were first approved. Left out of the
+# content while empty, so that an article approved before the field existed
+# keeps the fingerprint its reviewer approved (an unchanged save stays
+# unchanged); once filled in, they are part of what the reviewer approves.
+ADDED_LATER_TEXT_FIELDS = ("key_points",)
 
 
 def _reviewable(obj, citations):
-    return {
+    content = {
         **{field: getattr(obj, field) for field in REVIEWED_TEXT_FIELDS},
         "author": obj.author_id,
         "citations": citations,
     }
+    for field in ADDED_LATER_TEXT_FIELDS:
+        if not content[field]:
+            del content[field]
+    return content
+
+
+# Bullets an editor may type out of habit; the box draws its own.
+_BULLET = re.compile(r"^(?:[-*+\u2022\u2013]|\d{1,2}[.)])\s+")
+
+
+def split_key_points(text):
+    """The key points in ``text``, one per non-empty line, without typed bullets."""
+    points = []
+    for line in (text or "").splitlines():
+        point = _BULLET.sub("", line.strip()).strip()
+        if point:
+            points.append(point)
+    return points
 
 
 def content_hash(content):
@@ -616,11 +661,18 @@ class CitationSnapshot:
     url: str
     doi: str
     pmid: str
-    last_checked: date
+    last_checked: date | None
 
     @classmethod
     def from_json(cls, data):
-        return cls(**{**data, "last_checked": date.fromisoformat(data["last_checked"])})
+        checked = data.get("last_checked")
+        return cls(**{**data, "last_checked": date.fromisoformat(checked) if checked else None})
+
+
+# What a list of articles never shows: loading it for every row would be waste.
+LISTING_DEFERRED_FIELDS = (
+    "key_points", "body", "body_html", "when_to_get_help", "help_html", "toc", "citations",
+)  # fmt: skip
 
 
 class ArticleVersionQuerySet(models.QuerySet):
@@ -630,7 +682,7 @@ class ArticleVersionQuerySet(models.QuerySet):
         return self.filter(live_for__status=Article.Status.PUBLISHED, publish_at__lte=now)
 
     def for_listing(self):
-        return self.defer("body", "body_html", "when_to_get_help", "help_html", "toc", "citations")
+        return self.defer(*LISTING_DEFERRED_FIELDS)
 
 
 class ArticleVersion(models.Model):
@@ -653,6 +705,7 @@ class ArticleVersion(models.Model):
     slug = models.SlugField(_("slug"), max_length=150)
     summary = models.TextField(_("summary"))
     meta_description = models.CharField(_("meta description"), max_length=160, blank=True)
+    key_points = models.TextField(_("key points"), blank=True)
     body = models.TextField(_("body"))
     when_to_get_help = models.TextField(_("when to get help now"), blank=True)
     body_html = models.TextField()
@@ -732,6 +785,10 @@ class ArticleVersion(models.Model):
         return self.meta_description or self.summary
 
     @property
+    def key_point_list(self):
+        return split_key_points(self.key_points)
+
+    @property
     def citation_list(self):
         return [CitationSnapshot.from_json(data) for data in self.citations]
 
@@ -797,7 +854,13 @@ class Citation(models.Model):
     doi = models.CharField(_("DOI"), max_length=100, blank=True)
     pmid = models.CharField(_("PMID"), max_length=20, blank=True)
     last_checked = models.DateField(
-        _("last checked"), help_text=_("When someone last opened the source and confirmed it.")
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When someone last opened the source and confirmed it. Leave empty until "
+            "someone has: readers are told it has not been checked yet."
+        ),
     )
 
     history = HistoricalRecords()
@@ -814,6 +877,9 @@ class Citation(models.Model):
         return f"[{self.order}] {self.title}"
 
     def is_stale(self, today=None):
+        """Checked, but more than a year ago. Never checked is shown as such, not as stale."""
+        if self.last_checked is None:
+            return False
         today = today or timezone.localdate()
         return self.last_checked < today - timedelta(days=365)
 
@@ -828,7 +894,7 @@ class Citation(models.Model):
             "url": self.url,
             "doi": self.doi,
             "pmid": self.pmid,
-            "last_checked": self.last_checked.isoformat(),
+            "last_checked": self.last_checked.isoformat() if self.last_checked else None,
         }
 
 

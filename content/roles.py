@@ -1,5 +1,7 @@
 """What content staff may do in the admin."""
 
+from django.contrib.auth.models import Permission
+
 from wellness_site.roles import sync_role_groups
 
 CONTENT_EDITORS = "Content editors"
@@ -26,20 +28,39 @@ _EDITING += [
     "content.view_historicalarticle",
 ]
 
+# The center's own pages (the center app): programs, team, licences, insurance
+# and practical pages. Its administrators edit them; editors may only look.
+_CENTER_MODELS = ("program", "staffmember", "credential", "insuranceplan", "centerpage")
+_CENTER_VIEWING = [f"center.view_{model}" for model in _CENTER_MODELS]
+_CENTER_ADMINISTERING = [
+    f"center.{action}_{model}"
+    for model in _CENTER_MODELS
+    for action in ("view", "add", "change", "delete")
+] + [f"center.view_historical{model}" for model in _CENTER_MODELS]
+
 ROLES = {
     # Write and edit; cannot approve, so cannot publish.
-    CONTENT_EDITORS: _EDITING,
+    CONTENT_EDITORS: [*_EDITING, *_CENTER_VIEWING],
     # Everything editors do, plus approval (content.services.article_approve).
-    MEDICAL_REVIEWERS: [*_EDITING, "content.approve_article"],
+    MEDICAL_REVIEWERS: [*_EDITING, "content.approve_article", *_CENTER_VIEWING],
     # The center's name, phones, address, hours and privacy-notice link; every
     # change is kept in the profile's history.
     CENTER_ADMINISTRATORS: [
         "content.view_centerprofile",
         "content.change_centerprofile",
         "content.view_historicalcenterprofile",
+        *_CENTER_ADMINISTERING,
     ],
 }
 
 
 def sync_content_roles(sender, using="default", **kwargs):
-    sync_role_groups(ROLES, using=using)
+    roles = ROLES
+    if not Permission.objects.using(using).filter(content_type__app_label="center").exists():
+        # A new database: the center app's permissions are created after this
+        # app's post_migrate. Its own post_migrate runs this again (center/apps.py).
+        roles = {
+            group: [name for name in names if not name.startswith("center.")]
+            for group, names in ROLES.items()
+        }
+    sync_role_groups(roles, using=using)

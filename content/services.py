@@ -213,6 +213,8 @@ def _build_version(
         slug=content["slug"],
         summary=content["summary"],
         meta_description=content["meta_description"],
+        # Absent from content approved before key points existed: see _reviewable.
+        key_points=content.get("key_points", ""),
         body=content["body"],
         when_to_get_help=content["when_to_get_help"],
         body_html=body_html,

@@ -1,10 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from content import views
 from content.feeds import LatestArticlesFeed
 from content.models import SitePage
-from content.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,7 +19,6 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("search/", views.search, name="search"),
     path("feed/", LatestArticlesFeed(), name="article_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("preview/articles/<int:pk>/", views.article_preview, name="article_preview"),
     *(

@@ -11,7 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from content.context_processors import center_for_request
-from content.models import Article, ArticleVersion, Person, SitePage, Topic
+from content.models import (
+    LISTING_DEFERRED_FIELDS,
+    Article,
+    ArticleVersion,
+    Person,
+    SitePage,
+    Topic,
+)
 from content.search import MAX_QUERY_LENGTH, search_articles
 from content.services import article_preview_version
 from content.structured_data import article_json_ld
@@ -20,12 +27,24 @@ from wellness_site.admin_site import staff_page
 ARTICLES_PER_PAGE = 10
 
 
+# Articles the home page's first screen links to. Their addresses are
+# promised to stay; a link is shown only while the article is live.
+OVERDOSE_ARTICLE_SLUG = "opioid-overdose-signs-911-naloxone"
+WITHDRAWAL_ARTICLE_SLUG = "heroin-withdrawal-symptoms-and-timeline"
+RECENTLY_REVIEWED_COUNT = 4
+
+
 def _published_topics():
+    """Topics in their editorial order, each with its number of published articles."""
     now = timezone.now()
     published = Q(
         articles__status=Article.Status.PUBLISHED, articles__live_version__publish_at__lte=now
     )
-    return Topic.objects.annotate(article_count=Count("articles", filter=published))
+    # A query with GROUP BY ignores Meta.ordering: without order_by() the
+    # topics would come out in whatever order the database groups them.
+    return Topic.objects.annotate(article_count=Count("articles", filter=published)).order_by(
+        *Topic._meta.ordering
+    )
 
 
 def _live_listing():
@@ -33,14 +52,28 @@ def _live_listing():
     return ArticleVersion.objects.live().for_listing().order_by("-first_published_at", "title")
 
 
+def _recently_reviewed():
+    """Approved versions visitors may see, most recently reviewed first."""
+    return ArticleVersion.objects.live().for_listing().order_by("-last_reviewed", "title")
+
+
 @require_GET
 def home(request):
+    live = set(
+        ArticleVersion.objects.live()
+        .filter(slug__in=[OVERDOSE_ARTICLE_SLUG, WITHDRAWAL_ARTICLE_SLUG])
+        .values_list("slug", flat=True)
+    )
     return render(
         request,
         "content/home.html",
         {
+            "overdose_article": OVERDOSE_ARTICLE_SLUG if OVERDOSE_ARTICLE_SLUG in live else None,
+            "withdrawal_article": (
+                WITHDRAWAL_ARTICLE_SLUG if WITHDRAWAL_ARTICLE_SLUG in live else None
+            ),
             "topics": _published_topics(),
-            "latest": _live_listing()[:4],
+            "recently_reviewed": _recently_reviewed()[:RECENTLY_REVIEWED_COUNT],
         },
     )
 
@@ -110,7 +143,7 @@ def article_review_history(request, slug):
     history = (
         ArticleVersion.objects.filter(article=version.article_id, publish_at__lte=timezone.now())
         .select_related("reviewer", "review__reviewer")
-        .defer("body", "body_html", "when_to_get_help", "help_html", "toc", "citations")
+        .defer(*LISTING_DEFERRED_FIELDS)
         .order_by("-number")
     )
     return render(

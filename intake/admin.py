@@ -51,6 +51,7 @@ SUBMITTED_FIELDS = [
     "voicemail_choice",
     "texts_choice",
     "subject",
+    "insurer_name",
     "message",
     "source_path",
 ]

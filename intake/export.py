@@ -52,6 +52,7 @@ def _columns():
         (_("voicemail OK"), lambda r: _yes_no(r.voicemail_ok)),
         (_("texts OK"), lambda r: _yes_no(r.texts_ok)),
         (_("subject"), lambda r: r.get_subject_display()),
+        (_("insurance company"), lambda r: r.insurer_name),
         (_("message"), lambda r: r.message),
         (_("sent from page"), lambda r: r.source_path),
         (_("status"), lambda r: r.get_status_display()),

@@ -45,6 +45,11 @@ FIELDSET = "intake/fields/fieldset.html"
 
 MESSAGE_MAX_LENGTH = 1000
 NAME_MAX_LENGTH = 60
+INSURER_MAX_LENGTH = 100
+# Insurer names hardly ever hold a digit, and never four ("Health 365" is
+# three); member, group and policy numbers hold several, even in Medicare's
+# letters-and-digits format (at least five of its eleven characters).
+INSURER_MAX_DIGITS = 3
 
 
 def _reject_control_characters(value, *, multiline=False):
@@ -87,6 +92,19 @@ def person_name(value):
     """One line, no special characters, and something visible: one message at a time."""
     one_line(value)
     visible_text(value)
+
+
+def no_member_number(value):
+    """Refuse an insurer "name" with more than ``INSURER_MAX_DIGITS`` digits: an ID, not a name.
+
+    Digits are counted anywhere, in any script and however they are spaced
+    or split up, so "W 1234 5678" and "Aetna 12-34" are refused alike.
+    """
+    if sum(character.isdigit() for character in value or "") > INSURER_MAX_DIGITS:
+        raise ValidationError(
+            _("Enter the insurance company's name only, not a member or policy number"),
+            code="member_number",
+        )
 
 
 def clean_source_path(value):
@@ -359,9 +377,34 @@ class ContactForm(_IntakeForm):
         choices=[("", _("Choose a subject")), *IntakeRequest.Subject.choices],
         error_messages=_choice_messages(_("Select what your message is about")),
     )
+    insurer_name = forms.CharField(
+        label=_("Insurance company (optional)"),
+        help_text=_(
+            "Only if your message is about insurance and payment. The name only, for example "
+            "the name on the front of the card. Never your member ID or policy number."
+        ),
+        max_length=INSURER_MAX_LENGTH,
+        required=False,
+        # First, so that its message is the one shown when there are several.
+        validators=[no_member_number, one_line],
+        # Not remembered by the browser, nor sent to a spelling service.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages=_messages(
+            too_long=_("Insurance company must be 100 characters or fewer"),
+            special=_(
+                "Insurance company must not include tabs, line breaks or other special characters"
+            ),
+            member_number=_(
+                "Enter the insurance company's name only, not a member or policy number"
+            ),
+        ),
+    )
     message = forms.CharField(
         label=_("Your message"),
-        help_text=_("You can enter up to 1,000 characters."),
+        help_text=_(
+            "Please do not include insurance member or policy numbers. "
+            "You can enter up to 1,000 characters."
+        ),
         max_length=MESSAGE_MAX_LENGTH,
         validators=[multi_line, visible_text],
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -372,7 +415,7 @@ class ContactForm(_IntakeForm):
         ),
     )
 
-    questions = ("first_name", "email", "phone", "subject", "message")
+    questions = ("first_name", "email", "phone", "subject", "insurer_name", "message")
 
     def visible_layout(self):
         return [
@@ -385,12 +428,25 @@ class ContactForm(_IntakeForm):
                 hint=_("Give an email address, a phone number, or both."),
             ),
             Field("subject", template=TEXT_INPUT),
+            # Always shown, right after the subject: without JavaScript it cannot
+            # appear only once "Insurance and payment" is chosen, so its hint
+            # says it is for that subject. Given with another subject, it is
+            # kept all the same: nothing a person typed and we accepted is lost.
+            Field("insurer_name", template=TEXT_INPUT),
             Field("message", template=TEXT_INPUT),
         ]
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone")
         return _clean_us_phone(self, phone) if phone else ""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.has_error("insurer_name", code="member_number"):
+            # A member number is never kept, not even in the page shown back:
+            # this field alone is emptied, the rest stays as typed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("insurer_name")] = ""
 
     def clean(self):
         cleaned = super().clean()

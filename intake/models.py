@@ -106,6 +106,15 @@ class IntakeRequest(models.Model):
     voicemail_ok = models.BooleanField(_("voicemail OK"), null=True, blank=True)
     texts_ok = models.BooleanField(_("texts OK"), default=False)
     subject = models.CharField(_("subject"), max_length=12, choices=Subject.choices, blank=True)
+    insurer_name = models.CharField(
+        _("insurance company"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The name only. The contact form refuses more than three digits here: "
+            "they could be a member or policy number."
+        ),
+    )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     source_path = models.CharField(
         _("sent from page"), max_length=200, blank=True, help_text=_("A path on this site.")

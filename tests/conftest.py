@@ -13,7 +13,7 @@ pytest_plugins = ["tests.browser_fixtures"]
 PUBLIC_PAGES = {
     "home": "/",
     "article": "/articles/heroin-withdrawal-symptoms-and-timeline/",
-    "article_overdue": "/articles/inpatient-treatment-what-to-expect/",
+    "article_overdue": "/articles/aftercare-and-relapse-prevention/",
     "article_review_history": "/articles/heroin-withdrawal-symptoms-and-timeline/review-history/",
     "article_list": "/articles/",
     "topic": "/topics/withdrawal/",
@@ -29,6 +29,14 @@ PUBLIC_PAGES = {
     "callback_thanks": "/call-back/thanks/",
     "contact_thanks": "/contact/thanks/",
     "not_found": "/no-such-page/",
+    "program_list": "/programs/",
+    "program": "/programs/residential-treatment/",
+    "about": "/about/",
+    "team": "/about/team/",
+    "admissions": "/admissions/",
+    "admissions_page": "/admissions/your-first-day/",
+    "paying": "/paying-for-treatment/",
+    "location": "/location/",
 }
 # Pages with a form: held to the same rules, except that they set the CSRF
 # cookie their form needs (and are never cached).

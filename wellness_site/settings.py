@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "wellness_site",
     "content",
+    "center",
     "intake",
 ]
 

@@ -86,10 +86,35 @@ def test_tap_targets_are_at_least_44px(site, open_page, path):
     assert small == []
 
 
-def test_home_page_leads_with_how_to_get_help(site, open_page):
+def test_home_page_leads_with_how_to_get_help_then_programs_topics_and_reviews(site, open_page):
     page, _ = open_page(site + "/", width=375)
-    first_heading = page.locator("main h2").first.text_content()
-    assert first_heading == "Get help now"
-    call = page.locator("main a[href='tel:+16145550187']").first
-    assert call.is_visible()
-    assert call.bounding_box()["y"] < 800, "the call button must be on the first screen"
+    headings = page.locator("main h2").all_text_contents()
+    assert headings[0] == "Get help now"
+    order = ["Get help now", "Our programs", "Learn about heroin addiction and treatment"]
+    order.append("Recently reviewed")
+    assert [h for h in headings if h in order] == order
+
+
+def test_home_first_phone_screen_holds_the_number_and_what_to_do_now(site, open_page):
+    """At 375 by 667, without scrolling: the 24-hour number and the three cards."""
+    page, _ = open_page(site + "/", width=375, height=667)
+    first_screen = {
+        "the 24-hour admissions number": page.locator("a[href='tel:+16145550187']").first,
+        "someone may be overdosing": page.locator(".help-card--urgent"),
+        "withdrawal": page.get_by_role("link", name="Withdrawal: is it dangerous?", exact=False),
+        "talk to someone": page.get_by_role("link", name="Talk to someone", exact=False),
+    }
+    assert "24 hours" in first_screen["the 24-hour admissions number"].text_content()
+    for name, item in first_screen.items():
+        assert item.is_visible(), name
+        box = item.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 667, f"{name}: {box}"
+    overdose = page.locator(".help-card--urgent")
+    assert overdose.locator("a[href='tel:911']").is_visible()
+    assert overdose.locator("h3 a").get_attribute("href") == (
+        "/articles/opioid-overdose-signs-911-naloxone/"
+    )
+    assert first_screen["withdrawal"].get_attribute("href") == (
+        "/articles/heroin-withdrawal-symptoms-and-timeline/"
+    )
+    assert first_screen["talk to someone"].get_attribute("href") == "/call-back/"

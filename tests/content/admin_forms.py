@@ -13,6 +13,7 @@ def change_form_data(article, **changes):
         "title": article.title,
         "slug": article.slug,
         "summary": article.summary,
+        "key_points": article.key_points,
         "topics": [topic.pk for topic in article.topics.all()] if article.pk else [],
         "body": article.body,
         "when_to_get_help": article.when_to_get_help,

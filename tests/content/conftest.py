@@ -8,6 +8,10 @@ from django.utils import timezone
 from content.models import Article, Citation, Person, Topic
 from content.services import article_import_approved_version
 
+# What every article needs to pass the content checks without advice.
+KEY_POINTS = "Withdrawal is hard.\nHelp makes it safer.\nCall if you are worried."
+HELP_BOX = "If someone will not wake up or is not breathing, call 911."
+
 
 @pytest.fixture
 def topic(db):
@@ -52,7 +56,9 @@ def make_article(db, topic, author, reviewer_person):
             "title": f"Article {n}",
             "slug": f"article-{n}",
             "summary": "A short summary.",
+            "key_points": KEY_POINTS,
             "body": "## First section\n\nSome text that cites a source.[^1]\n",
+            "when_to_get_help": HELP_BOX,
             "author": author,
             "reviewer": reviewer_person,
             "publish_at": timezone.now() - timedelta(days=30),

@@ -578,3 +578,42 @@ def test_an_approved_article_is_archived_not_deleted(client, superuser, live):
     client.post(admin_url("delete", live.pk), {"post": "yes"})
     assert Article.objects.filter(pk=live.pk).exists()
     assert live.versions.count() == 1
+
+
+def test_the_fentanyl_warning_is_shown_first_and_apart_and_needs_approve_anyway(
+    client, reviewer, make_article
+):
+    article = make_article(
+        status=Article.ReviewStatus.IN_REVIEW,
+        title="Heroin overdose",
+        body="## Facts\n\nCall 911 at once.[^1]\n",
+    )
+    sign_in(client, reviewer)
+    page = client.get(admin_url("review", article.pk)).content.decode()
+    checks = page.split('<h2 id="checks-heading">Checks</h2>', 1)[1]
+    warning = checks.split('<div class="errornote clinical-warnings" role="note">', 1)[1]
+    assert warning.index("Clinical safety: read this before approving.") < 100
+    assert "never mentions fentanyl" in warning.split("</div>", 1)[0]
+    # Not repeated among the other advice.
+    assert "Advice to weigh before approving" not in page
+    assert 'id="approve-anyway"' in page
+
+    refused = approve(client, article, change_note="Checked.")
+    assert "Approve anyway" in refused.content.decode()
+    assert not ArticleVersion.objects.filter(article=article).exists()
+    assert approve(client, article, approve_anyway="on").status_code == 302
+    version = ArticleVersion.objects.get(article=article)
+    assert any("fentanyl" in advice for advice in version.advice_overridden)
+
+
+def test_the_article_form_shows_the_fentanyl_warning_and_the_box_advice(
+    client, editor, make_article
+):
+    article = make_article(title="Heroin overdose", key_points="Only one.", when_to_get_help="")
+    sign_in(client, editor)
+    html = client.get(admin_url("change", article.pk)).content.decode()
+    assert "Clinical safety: read this before approving." in html
+    assert "never mentions fentanyl" in html
+    assert "There is 1 key point; give three to five, one per line." in html
+    assert "No “When to get help now” box" in html
+    assert 'name="key_points"' in html

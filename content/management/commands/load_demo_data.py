@@ -51,16 +51,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from center.models import Credential
 from content.models import Article, Citation, Person, Review, content_hash
 from content.services import article_import_approved_version
 
-FIXTURES = ["demo_site.json", "demo_articles.json"]
+FIXTURES = ["demo_site.json", "demo_articles.json", "demo_center.json"]
 APPROVALS = "demo_reviews.json"
 WRITTEN_ON = date(2026, 11, 24)
 DATES_TO_SHIFT = {
     Article: ["publish_at"],
     Citation: ["last_checked"],
     Person: ["licence_expires"],
+    # One of them is expired on purpose, and the rest current, whenever loaded.
+    Credential: ["valid_until"],
 }
 
 # create_demo_staff links the demo reviewer account to this profile, so the
@@ -72,30 +75,23 @@ PENDING_CHANGE = {
     "slug": "heroin-withdrawal-symptoms-and-timeline",
     "after": "This is one reason why ongoing care matters.\n",
     "text": (
-        "\n### If fentanyl was involved\n\n"
-        "Much of the heroin sold today also has fentanyl in it, often without the "
-        "buyer knowing. With fentanyl, withdrawal may start later or last longer than "
-        "the timeline above. It can also change when it is safe to start buprenorphine. "
-        "Tell your care team what you have been taking, even if you are not sure what "
-        "was in it.\n"
+        "\nIf vomiting or diarrhea will not stop, or you cannot keep fluids down, get "
+        "medical care the same day. Losing too much fluid can become serious quickly.[^1]\n"
     ),
-    "change_note": "Added how fentanyl can change the withdrawal timeline.",
+    "change_note": "Added when vomiting or diarrhea during withdrawal needs same-day care.",
 }
 CHANGES_REQUESTED = {
-    "slug": "medication-assisted-treatment",
-    "after": "- It can be prescribed in a doctor's office or clinic.[^2]\n",
-    "text": (
-        "- Prescribers no longer need a special waiver to prescribe it, so more "
-        "clinics can offer it.\n"
+    "slug": "medications-for-opioid-use-disorder",
+    "after": (
+        "- For opioid use disorder, methadone is given only through **certified opioid "
+        "treatment programs (OTPs)**, sometimes called methadone clinics.[^1][^5]\n"
     ),
-    "change_note": "Added that prescribers no longer need a special waiver for buprenorphine.",
+    "text": "- Methadone clinics can now send more doses home with you.[^5]\n",
+    "change_note": "Added that clinics can now give more take-home doses of methadone.",
     "comment": (
-        "Please say “medications for opioid use disorder (MOUD)” instead of "
-        "“medication-assisted treatment” and “MAT” in the title, summary and body: "
-        "the medicine is the treatment, not an aid to it. In the buprenorphine "
-        "section, also explain precipitated withdrawal: a first dose taken while "
-        "other opioids are still active can bring on sudden, severe withdrawal, so "
-        "people should start only when their clinician says it is time."
+        "Please say who this applies to. Under the 2024 rule, a program may allow "
+        "take-home doses when the clinician judges that the person is stable and that "
+        "it is safe; as written, it sounds as if everyone gets them from the start."
     ),
 }
 
