@@ -414,3 +414,16 @@ def test_sitemap_sections_list_the_public_center_pages(make_program, make_page):
     assert "https://wellness.example/admissions/what-to-bring/" in urls
     assert "https://wellness.example/location/" in urls
     assert not any("hidden" in url or "parking" in url for url in urls)
+
+
+def test_sitemap_lists_the_centers_pages_and_published_programs(client, demo_data):
+    from center.models import Program
+
+    hidden = Program.objects.first()
+    Program.objects.filter(pk=hidden.pk).update(published=False)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for path in ("/programs/", "/about/", "/admissions/", "/paying-for-treatment/", "/location/"):
+        assert f"<loc>https://wellness.example{path}</loc>" in sitemap, path
+    shown = Program.objects.filter(published=True).first()
+    assert f"/programs/{shown.slug}/</loc>" in sitemap
+    assert f"/programs/{hidden.slug}/</loc>" not in sitemap
