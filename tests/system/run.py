@@ -42,7 +42,7 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 ADMIN = "/office/"
 CONCURRENCY = 32
 MAIN_PHONE = "tel:+16145550142"  # the demo center's number, on every error page
-DRAFT_TITLE = "Paying for treatment: insurance and other options"
+DRAFT_TITLE = "Recovery housing: what it is and how to find a good one"
 PASSWORD = "system test password 2026"
 
 
