@@ -548,11 +548,8 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             return format_html('<strong class="intake-overdue">{}</strong>', text)
         due = timezone.localtime(intake_request.due)
         same_day = due.date() == timezone.localdate()
-        when = (
-            time_format(due, "TIME_FORMAT")
-            if same_day
-            else date_format(due, "SHORT_DATETIME_FORMAT")
-        )
+        # Short words rather than one long token, so the column stays narrow.
+        when = time_format(due, "TIME_FORMAT") if same_day else date_format(due, "D N j, P")
         return _("Due %(when)s") % {"when": when}
 
     @admin.display(description=gettext_lazy("waiting"), ordering="received_at")
