@@ -94,6 +94,10 @@ MIDDLEWARE = [
     # sessions; cookies holding one are dropped, not refused.
     "wellness_site.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control for nginx and CDNs: public, briefly, on exactly what the
+    # page cache below may keep, hits and misses alike; private otherwise.
+    # Outside the sessions, so it sees every cookie set (http_cache.py).
+    "wellness_site.http_cache.SharedCacheHeadersMiddleware",
     # A visitor's repeat of a public page is answered here, from the cache,
     # before sessions, CSRF or a view run (wellness_site/pagecache.py).
     "wellness_site.pagecache.PageCacheMiddleware",
@@ -205,6 +209,16 @@ RATE_LIMIT_CACHE_ALIAS = "ratelimit"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_ALIAS = "default"
 
+# Cache-Control on the pages the page cache may keep (wellness_site/http_cache.py,
+# where each value is explained): browsers keep a page a minute at most, shared
+# caches (nginx, a CDN) a few seconds, so an approved correction shows within
+# that; a shared cache may show its last copy for a day while no app server
+# answers. Both lifetimes 0: no page is marked public. Off in DEBUG, like the page cache.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0 if DEBUG else 60)
+HTTP_CACHE_SHARED_MAX_AGE = env_int("HTTP_CACHE_SHARED_MAX_AGE", 0 if DEBUG else 5)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 30)
+HTTP_CACHE_STALE_IF_ERROR = env_int("HTTP_CACHE_STALE_IF_ERROR", 86400)
+
 AUTHENTICATION_BACKENDS = [
     # Refuses any login, right password or not, while the client address is locked.
     "axes.backends.AxesStandaloneBackend",
@@ -232,6 +246,9 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+# Where manage.py write_offline_page puts the page nginx shows at the forms
+# while no app server answers: beside the uploads, which nginx already reads.
+OFFLINE_PAGE_DIR = env_str("OFFLINE_PAGE_DIR", str(Path(MEDIA_ROOT) / "offline"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names so files can be cached for a year; gzip and Brotli copies
