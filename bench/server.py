@@ -7,6 +7,7 @@ them on (X-Forwarded-Proto: https).
 """
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -102,11 +103,73 @@ def prepare_site(env):
     manage(env, "collectstatic", "--noinput", "-v", "0")
 
 
-def start_nginx(tmp, http_body, workers="auto"):
-    """nginx on loopback with everything it writes kept in ``tmp``; returns the process.
+def deploy_site_conf(
+    tmp, *, app_ports, http_port, https_port, server_names, admin="/admin/", plain_port=None
+):
+    """deploy/nginx-site.conf, changed only where a run on loopback must differ.
 
-    ``http_body`` is what goes inside ``http { }``: the servers to run.
+    TLS with a throwaway certificate made here; everything nginx reads or
+    writes (snippets, logs, media, the page cache) under ``tmp``. With
+    ``plain_port``, the site's server also answers plain HTTP there, passing
+    requests on as if TLS had been ended in front of it (for wrk, which is
+    then measured without the cost of TLS, like the static file it is set
+    beside). Returns the text for ``http { }``.
     """
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    snippet = (ROOT / "deploy" / "nginx-proxy-snippet.conf").read_text()
+    if plain_port:
+        snippet = snippet.replace("X-Forwarded-Proto $scheme;", "X-Forwarded-Proto https;")
+    (tmp / "nginx-proxy-snippet.conf").write_text(snippet)
+    site = (ROOT / "deploy" / "nginx-site.conf").read_text()
+    servers = "\n".join(
+        f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in app_ports
+    )
+    upstream = f"upstream wellness_app {{\n{servers}\n    keepalive 32;\n}}"
+    site, found = re.subn(r"upstream wellness_app \{.*?\n\}", upstream, site, flags=re.S)
+    site_listen = f"listen 127.0.0.1:{https_port} ssl http2;"
+    if plain_port:
+        site_listen += f"\n    listen 127.0.0.1:{plain_port};"
+    changes = {
+        "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
+        "listen [::]:80 default_server;": "",
+        "listen 443 ssl http2 default_server;": (
+            f"listen 127.0.0.1:{https_port} ssl http2 default_server;"
+        ),
+        "listen [::]:443 ssl http2 default_server;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": site_listen,
+        "listen [::]:443 ssl http2;": "",
+        # The first name is the one the port-80 redirect names.
+        "server_name www.example.org;": f"server_name {' '.join(server_names)};",
+        "/etc/letsencrypt/live/www.example.org/fullchain.pem": str(cert),
+        "/etc/letsencrypt/live/www.example.org/privkey.pem": str(key),
+        "/etc/letsencrypt/live/www.example.org/chain.pem": str(cert),
+        "/etc/nginx/ffdhe2048.pem": str(ROOT / "deploy" / "ffdhe2048.pem"),
+        "/etc/nginx/snippets/wellness-proxy.conf": str(tmp / "nginx-proxy-snippet.conf"),
+        "/etc/nginx/snippets/wellness-headers.conf": str(
+            ROOT / "deploy" / "nginx-security-headers.conf"
+        ),
+        "/var/log/nginx/wellness.access.log": str(tmp / "nginx-access.log"),
+        "/srv/wellness/media/": str(tmp / "media") + "/",
+        "/var/cache/nginx/wellness": str(tmp / "nginx-cache"),
+        # The admin's path is the operator's choice (ADMIN_URL).
+        '"~^/admin/"': f'"~^{admin}"',
+    }
+    for old, replacement in changes.items():
+        if old not in site or not found:
+            raise SystemExit(f"FAILED: deploy/nginx-site.conf no longer has {old!r}")
+        site = site.replace(old, replacement)
+    return site
+
+
+def write_nginx_conf(tmp, http_body, workers="auto"):
+    """The nginx.conf of a loopback run, everything it writes kept in ``tmp``."""
     conf = tmp / "nginx.conf"
     conf.write_text(
         f"""
@@ -125,6 +188,18 @@ http {{
 }}
 """
     )
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
-    return subprocess.Popen([nginx, "-c", str(conf)])
+    return conf
+
+
+def nginx_binary():
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def start_nginx(tmp, http_body, workers="auto"):
+    """nginx on loopback with everything it writes kept in ``tmp``; returns the process.
+
+    ``http_body`` is what goes inside ``http { }``: the servers to run.
+    """
+    conf = write_nginx_conf(tmp, http_body, workers)
+    subprocess.run([nginx_binary(), "-t", "-q", "-c", str(conf)], check=True)
+    return subprocess.Popen([nginx_binary(), "-c", str(conf)])

@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from server import site_env, start_nginx  # noqa: E402  (bench/server.py: shared with make bench)
+from server import deploy_site_conf, site_env, start_nginx  # noqa: E402  (bench/server.py: shared with make bench)
 
 PYTHON = sys.executable
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -222,50 +222,19 @@ class Services:
 
     def start_nginx(self):
         """nginx with deploy/'s site file, changed only where a test machine must differ."""
-        cert, key = self.tmp / "cert.pem", self.tmp / "key.pem"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        site = (ROOT / "deploy" / "nginx-site.conf").read_text()
-        servers = "\n".join(
-            f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in self.app_ports
-        )
-        upstream = f"upstream wellness_app {{\n{servers}\n    keepalive 32;\n}}"
-        site, found = re.subn(r"upstream wellness_app \{.*?\n\}", upstream, site, flags=re.S)
-        http, https = self.nginx_http_port, self.nginx_port
-        changes = {
-            "listen 80 default_server;": f"listen 127.0.0.1:{http} default_server;",
-            "listen [::]:80 default_server;": "",
-            "listen 443 ssl http2 default_server;": (
-                f"listen 127.0.0.1:{https} ssl http2 default_server;"
-            ),
-            "listen [::]:443 ssl http2 default_server;": "",
-            "listen 80;": f"listen 127.0.0.1:{http};",
-            "listen [::]:80;": "",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
-            "listen [::]:443 ssl http2;": "",
+        site = deploy_site_conf(
+            self.tmp,
+            app_ports=self.app_ports,
+            http_port=self.nginx_http_port,
+            https_port=self.nginx_port,
             # The first name is the one the port-80 redirect names; TLS_NAME is the SNI.
-            "server_name www.example.org;": f"server_name 127.0.0.1 {TLS_NAME};",
-            "/etc/letsencrypt/live/www.example.org/fullchain.pem": str(cert),
-            "/etc/letsencrypt/live/www.example.org/privkey.pem": str(key),
-            "/etc/letsencrypt/live/www.example.org/chain.pem": str(cert),
-            "/etc/nginx/ffdhe2048.pem": str(ROOT / "deploy" / "ffdhe2048.pem"),
-            "/etc/nginx/snippets/wellness-proxy.conf": str(
-                ROOT / "deploy" / "nginx-proxy-snippet.conf"
-            ),
-            "/etc/nginx/snippets/wellness-headers.conf": str(
-                ROOT / "deploy" / "nginx-security-headers.conf"
-            ),
-            "/var/log/nginx/wellness.access.log": str(self.tmp / "nginx-access.log"),
-            "/srv/wellness/media/": str(self.tmp / "media") + "/",
-            # All the test's posts come from one address; the real limit would stop them.
-            "rate=10r/m": "rate=100000r/s",
-            "burst=5 nodelay": "burst=100000 nodelay",
-        }
-        for old, replacement in changes.items():
-            if old not in site or not found:
+            server_names=["127.0.0.1", TLS_NAME],
+            admin=ADMIN,
+        )
+        # All the test's posts come from one address; the real limit would stop them.
+        for old, replacement in {"rate=10r/m": "rate=100000r/s",
+                                 "burst=5 nodelay": "burst=100000 nodelay"}.items():  # fmt: skip
+            if old not in site:
                 raise SystemExit(f"FAILED: deploy/nginx-site.conf no longer has {old!r}")
             site = site.replace(old, replacement)
         self.nginx = start_nginx(self.tmp, site, workers=1)
