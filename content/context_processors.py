@@ -11,6 +11,22 @@ def center_for_request(request):
     return request._center_profile
 
 
+def center_state(request):
+    """Every stored value of the center's profile, as one hashable key.
+
+    Parts of pages rendered from the profile alone (the header, the footer)
+    are reused while this key is the same (``content.fragments``): any edit
+    in the admin, seen by every app server on its next read of the profile,
+    gives a new key.
+    """
+    if not hasattr(request, "_center_state"):
+        center = center_for_request(request)
+        request._center_state = repr(
+            tuple(getattr(center, field.attname) for field in center._meta.concrete_fields)
+        )
+    return request._center_state
+
+
 def site(request):
     """The center's profile and the public origin, for every template."""
     return {

@@ -5,12 +5,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from content.context_processors import center_for_request
+from content.fragments import fragments
 from content.models import (
     LISTING_DEFERRED_FIELDS,
     Article,
@@ -47,14 +51,24 @@ def _published_topics():
     )
 
 
+# What an article card (includes/article_card.html) shows, and the approval
+# time that tells one approved version from another: a list loads these only.
+CARD_FIELDS = ("title", "slug", "summary", "byline", "last_reviewed", "approved_at")
+
+
+def _live_cards():
+    """Approved versions visitors may see, with what their cards show."""
+    return ArticleVersion.objects.live().only(*CARD_FIELDS)
+
+
 def _live_listing():
     """Approved versions visitors may see, newest article first."""
-    return ArticleVersion.objects.live().for_listing().order_by("-first_published_at", "title")
+    return _live_cards().order_by("-first_published_at", "title")
 
 
 def _recently_reviewed():
     """Approved versions visitors may see, most recently reviewed first."""
-    return ArticleVersion.objects.live().for_listing().order_by("-last_reviewed", "title")
+    return _live_cards().order_by("-last_reviewed", "title")
 
 
 @require_GET
@@ -91,17 +105,51 @@ def article_list(request):
     return render(request, "content/article_list.html", {"page_obj": page})
 
 
+def _article_html(version, *, preview_of):
+    """The article itself (content/includes/approved_article.html) for ``version``.
+
+    An approved version never changes, so its rendering depends only on the
+    version, whether its review is overdue today, where its author's and
+    reviewer's profiles are, and the language: it is made once per process
+    for each and reused. A preview of a working copy is always made afresh.
+    """
+    fragment = {
+        "article": version,
+        "review_overdue": version.is_review_overdue(),
+        "preview_of": preview_of,
+    }
+
+    def render():
+        return render_to_string("content/includes/approved_article.html", fragment)
+
+    if preview_of is not None or version.pk is None:
+        return render()
+    key = (
+        "approved-article",
+        # The pk with the approval's time: a pk reused after a delete is a new key.
+        version.pk,
+        version.approved_at,
+        fragment["review_overdue"],
+        version.author.slug,
+        version.reviewer.slug,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    return fragments.get_or_render(key, render)
+
+
 def _render_article(request, version, *, preview_of=None):
     """An article page from ``version``: an approved version, or a preview of the working copy."""
     center = center_for_request(request)
     article_id = version.article_id
-    topics = list(Topic.objects.filter(articles=article_id))
+    # The breadcrumb and the JSON-LD show a topic's name and link only.
+    topics = list(Topic.objects.filter(articles=article_id).only("name", "slug"))
     context = {
         "article": version,
+        "article_html": _article_html(version, preview_of=preview_of),
         "topics": topics,
-        "citations": version.citation_list,
         "related_articles": list(_live_listing().filter(article__related_from=article_id)),
-        "review_overdue": version.is_review_overdue(),
         "preview_of": preview_of,
         "json_ld": article_json_ld(
             version, topics=topics, center=center, site_url=settings.SITE_URL
@@ -113,7 +161,9 @@ def _render_article(request, version, *, preview_of=None):
 def _live_version_or_redirect(slug, url_name="article_detail"):
     """The live version at ``slug``; or a 301 from an address the article had before."""
     live = ArticleVersion.objects.live().select_related("author", "reviewer")
-    version = live.filter(slug=slug).first()
+    # One live version per address: no ordering needed (the default one joins
+    # the article table again only to sort a single row).
+    version = live.filter(slug=slug).order_by().first()
     if version is not None:
         return version, None
     # An older approved version had this address: send visitors to today's.

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 
+from content.fragments import fragments
+
 # The Chromium fixtures (browser, site, open_page), for every folder's browser tests.
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -52,9 +54,11 @@ def _fresh_cache():
     # cached rows leak into the next.
     for alias in settings.CACHES:
         caches[alias].clear()
+    fragments.clear()  # rendered parts kept in this process (content.fragments)
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+    fragments.clear()
 
 
 @pytest.fixture

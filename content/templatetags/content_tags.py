@@ -2,9 +2,14 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
+from content.context_processors import center_state
+from content.fragments import fragments
 from content.markdown import render_markdown
 from content.phone_links import link_crisis_numbers
 
@@ -46,3 +51,60 @@ def json_ld(data):
     # Safe: JSON with <, > and & escaped above cannot close the script element.
     safe_json = mark_safe(text)  # noqa: S308  # nosec
     return format_html('<script type="application/ld+json">{}</script>', safe_json)
+
+
+class ReusedFragmentNode(template.Node):
+    def __init__(self, nodelist, name, extra_keys):
+        self.nodelist = nodelist
+        self.name = name
+        self.extra_keys = extra_keys
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            # An error page rendered without a request: the profile may be
+            # unknown, and nothing here is worth keeping.
+            return self.nodelist.render(context)
+        key = (
+            "fragment",
+            self.name,
+            get_language(),
+            get_script_prefix(),
+            center_state(request),
+            *(expression.resolve(context) for expression in self.extra_keys),
+        )
+        return fragments.get_or_render(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def reuse(parser, token):
+    """Render the enclosed part once per center profile, language and given values.
+
+        {% reuse "header" request.resolver_match.url_name %}…{% endreuse %}
+
+    Only for parts that depend on nothing else: the center's profile, the
+    language, fixed URLs and translations, and the values named after the
+    fragment's name (content.fragments). Never around what a visitor typed.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% reuse %} needs a fragment name")
+    nodelist = parser.parse(("endreuse",))
+    parser.delete_first_token()
+    name = parser.compile_filter(bits[1]).resolve({})
+    extra_keys = [parser.compile_filter(bit) for bit in bits[2:]]
+    return ReusedFragmentNode(nodelist, name, extra_keys)
+
+
+@register.simple_tag
+def article_card(version):
+    """An approved version's card in a list (includes/article_card.html), rendered once.
+
+    The card shows only what the version froze at approval (title, address,
+    summary, reviewer, review date), so it is reused for the version's life.
+    """
+    # The pk with the approval's time: a pk reused after a delete is a new key.
+    key = ("article-card", version.pk, version.approved_at, get_language(), get_script_prefix())
+    return fragments.get_or_render(
+        key, lambda: render_to_string("includes/article_card.html", {"article": version})
+    )

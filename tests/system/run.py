@@ -463,10 +463,22 @@ def check_approval_shows_everywhere(services, keys):
 
     code = "from content.models import Article; print(Article.objects.get(status='draft').pk)"
     pk = services.manage("shell", "-c", code, capture=True).stdout.split()[-1]
+    status, location, text = approve_through_review_page(a, cookies, pk)
+    check(
+        status == 302 and location.endswith(f"/content/article/{pk}/change/"),
+        f"the draft is approved through A's review page ({status} {location or text[:200]})",
+    )
+    status, _, listing = request(b, "GET", "/articles/")
+    check(DRAFT_TITLE in listing, "B's cached article list shows it at once")
+    return cookies, pk
+
+
+def approve_through_review_page(port, cookies, pk):
+    """A reviewer approves article ``pk`` as its review page shows it: (status, Location, text)."""
     headers = {"Cookie": cookie_header(cookies), "X-Forwarded-For": "198.51.100.20"}
     # The review page: the approval is bound to the fingerprint of what it shows.
     review_url = f"{ADMIN}content/article/{pk}/review/"
-    _, _, page = request(a, "GET", review_url, headers=headers)
+    _, _, page = request(port, "GET", review_url, headers=headers)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     seen = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page).group(1)
     body = urlencode(
@@ -474,16 +486,159 @@ def check_approval_shows_everywhere(services, keys):
          "change_note": "System test approval.", "review_interval_months": "12"}
     )  # fmt: skip
     status, response_headers, text = request(
-        a, "POST", review_url, body,
+        port, "POST", review_url, body,
         {**headers, "Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip
-    location = dict(response_headers).get("Location", "")
+    return status, dict(response_headers).get("Location", ""), text
+
+
+# --- nginx's micro-cache, and both app servers stopped -------------------------------
+
+EDGE_ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
+NGINX_TTL = 5  # proxy_cache_valid 200 5s, in deploy/nginx-site.conf
+# A query string nginx never caches (only a page number may be) and the views
+# ignore: for checks meant for an app server, not for nginx's cached copy.
+PAST_NGINX = "?past-nginx=1"
+CRISIS_LINKS = ('href="tel:911"', 'href="tel:988"')
+OFFLINE_TEXT = "Requests cannot be sent right now"
+
+
+def response_header(headers, name):
+    return next((value for key, value in headers if key.lower() == name), "")
+
+
+def get_until_hit(port, path):
+    """GET ``path`` through nginx until its micro-cache answers: (headers, text)."""
+    for _ in range(25):
+        status, headers, text = request(port, "GET", path)
+        if status == 200 and response_header(headers, "x-cache-status") == "HIT":
+            return headers, text
+        time.sleep(0.2)
+    raise SystemExit(f"FAILED: {path} never became a HIT in nginx's cache")
+
+
+def _app_log_statuses(services, path):
+    text = "".join((services.tmp / f"app{i}.log").read_text(errors="replace") for i in (0, 1))
+    return re.findall(r'"path": "' + re.escape(path) + r'", "status": "(\d+)"', text)
+
+
+def check_micro_cache(services):
+    port = services.nginx_port
+    headers, _ = get_until_hit(port, EDGE_ARTICLE)
+    cache_control = response_header(headers, "cache-control")
     check(
-        status == 302 and location.endswith(f"/content/article/{pk}/change/"),
-        f"the draft is approved through A's review page ({status} {location or text[:200]})",
+        "public" in cache_control and "s-maxage=" in cache_control
+        and response_header(headers, "etag"),
+        f"an article is cached by nginx, public with an ETag ({cache_control})",
+    )  # fmt: skip
+    # Past its 5 s, nginx asks an app server with the ETag: a 304, no page made.
+    before = _app_log_statuses(services, EDGE_ARTICLE).count("304")
+    time.sleep(NGINX_TTL + 0.5)
+    status, headers, _ = request(port, "GET", EDGE_ARTICLE)
+    seen = response_header(headers, "x-cache-status")
+    wait_until(
+        lambda: _app_log_statuses(services, EDGE_ARTICLE).count("304") > before,
+        5,
+        "nginx revalidated the expired article with its ETag (a 304 from an app server)",
     )
-    status, _, listing = request(b, "GET", "/articles/")
-    check(DRAFT_TITLE in listing, "B's cached article list shows it at once")
+    print(f"  ok: once expired, the copy is served ({status} {seen}) and revalidated: a 304")
+    for what, cookie in (
+        ("a session cookie", "__Host-sessionid=anything"),
+        ("the CSRF cookie", "theme=dark; __Host-csrftoken=abc"),
+    ):
+        seen = set()
+        for _ in range(3):
+            status, headers, _ = request(port, "GET", EDGE_ARTICLE, headers={"Cookie": cookie})
+            seen.add((status, response_header(headers, "x-cache-status")))
+        check(seen == {(200, "BYPASS")}, f"a request with {what} is never a HIT ({seen})")
+    secret = "edgesecretword"
+    seen = set()
+    for _ in range(3):
+        status, headers, _ = request(port, "GET", f"/search/?q={secret}+heroin")
+        seen.add((status, response_header(headers, "x-cache-status")))
+    check(seen == {(200, "BYPASS")}, f"a search is never cached by nginx ({seen})")
+    stored = [
+        path
+        for path in (services.tmp / "nginx-cache").rglob("*")
+        if path.is_file() and secret.encode() in path.read_bytes()
+    ]
+    check(not stored, f"and no file in nginx's cache holds the search terms ({stored or 'none'})")
+    status, headers, _ = request(port, "GET", "/call-back/")
+    check(
+        status == 200 and not response_header(headers, "x-cache-status"),
+        "the call-back form never goes through nginx's cache",
+    )
+
+
+def check_both_app_servers_stopped(services, forms):
+    port = services.nginx_port
+    services.manage("write_offline_page")
+    for path in ("/", EDGE_ARTICLE):
+        get_until_hit(port, path)
+    for app in services.apps:
+        app.terminate()
+    for app in services.apps:
+        app.wait(timeout=45)
+    time.sleep(NGINX_TTL + 1)  # past the micro-cache's lifetime: what follows is stale
+    for path in ("/", EDGE_ARTICLE):
+        status, headers, text = request(port, "GET", path)
+        seen = response_header(headers, "x-cache-status")
+        check(
+            status == 200 and seen == "STALE" and all(link in text for link in CRISIS_LINKS),
+            f"both app servers stopped: {path} is served by nginx, stale, with the crisis "
+            f"numbers ({status} {seen})",
+        )
+    for path in ("/call-back/", "/contact/"):
+        status, _, text = request(port, "GET", path)
+        check(
+            status == 503 and OFFLINE_TEXT in text and MAIN_PHONE in text
+            and all(link in text for link in CRISIS_LINKS),
+            f"{path} says requests cannot be sent right now, with the center's phone and the "
+            f"crisis numbers ({status})",
+        )  # fmt: skip
+    status, text = post_callback(port, forms.take(1)[0])
+    check(
+        status == 503 and OFFLINE_TEXT in text and MAIN_PHONE in text,
+        f"a call-back sent now gets the same page, not a confirmation ({status})",
+    )
+    services.start_app(0)
+    services.start_app(1)
+    print("  ok: both app servers started again")
+
+
+def check_edit_shows_through_nginx(services, cookies, pk):
+    port, a = services.nginx_port, services.app_ports[0]
+    new_title = "Recovery housing: what it is, and how to choose one"
+    code = (
+        "from content.models import Article\n"
+        "from content.services import article_working_copy_saved\n"
+        f"article = Article.objects.get(pk={pk})\n"
+        "print('PATH', article.get_absolute_url())\n"
+        f"article.title = {new_title!r}\n"
+        "article.save()\n"
+        "article_working_copy_saved(article=article)\n"
+    )
+    get_until_hit(port, "/articles/")
+    out = services.manage("shell", "-c", code, capture=True).stdout
+    path = out.split("PATH", 1)[1].split()[0]
+    get_until_hit(port, path)
+    status, location, text = approve_through_review_page(a, cookies, pk)
+    approved_at = time.monotonic()
+    check(
+        status == 302,
+        f"an edit to a published article is approved on A ({status} {location or text[:200]})",
+    )
+    waited = None
+    while time.monotonic() - approved_at < NGINX_TTL + 5:
+        _, _, page = request(port, "GET", path)
+        if new_title in page:
+            waited = time.monotonic() - approved_at
+            break
+        time.sleep(0.25)
+    check(
+        waited is not None and waited <= NGINX_TTL + 1.5,
+        f"and shows through nginx within its {NGINX_TTL} s ({waited and round(waited, 1)} s)",
+    )
 
 
 def check_many_submissions(services, forms):
@@ -602,7 +757,10 @@ SLUG_FOR_HUNG_REDIS = "heroin-withdrawal-symptoms-and-timeline"
 
 def check_hung_redis(services, forms):
     """Redis stopped with SIGSTOP: connections hang. The breaker keeps pages and posts fast."""
-    paths = ["/", "/articles/", f"/articles/{SLUG_FOR_HUNG_REDIS}/", "/call-back/"]
+    paths = [
+        f"{path}{PAST_NGINX}"
+        for path in ("/", "/articles/", f"/articles/{SLUG_FOR_HUNG_REDIS}/", "/call-back/")
+    ]
 
     def timed(call):
         started = time.monotonic()
@@ -640,7 +798,7 @@ def check_hung_redis(services, forms):
 def check_redis_outage(services, forms):
     services.stop_redis()
     for path in ("/", "/articles/heroin-withdrawal-symptoms-and-timeline/", "/call-back/"):
-        status, _, _ = request(services.nginx_port, "GET", path)
+        status, _, _ = request(services.nginx_port, "GET", path + PAST_NGINX)
         check(status == 200, f"with Redis stopped, {path} is served")
     before = saved_tokens(services)
     form = forms.take(1)[0]
@@ -934,7 +1092,11 @@ def main():
         print("== Shared state across app servers")
         check_rate_limit_is_shared(services, forms)
         check_lockout_is_shared(services, keys)
-        check_approval_shows_everywhere(services, keys)
+        cookies, approved = check_approval_shows_everywhere(services, keys)
+        print("== nginx's micro-cache, then both app servers stopped")
+        check_micro_cache(services)
+        check_both_app_servers_stopped(services, forms)
+        check_edit_shows_through_nginx(services, cookies, approved)
         print("== 500 call-backs over both app servers")
         check_many_submissions(services, forms)
         print("== SIGTERM to one app server under load")
