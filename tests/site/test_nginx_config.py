@@ -141,3 +141,13 @@ def test_the_offline_page_gives_the_phone_and_the_crisis_numbers(center, tmp_pat
     assert "form_token" not in html and "csrfmiddlewaretoken" not in html
     assert not list((tmp_path / "offline").glob("*.tmp"))
     shutil.rmtree(tmp_path / "offline")
+
+
+def test_saving_the_center_profile_rewrites_the_offline_page(
+    center, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.OFFLINE_PAGE_DIR = str(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        center.main_phone = "6145550177"
+        center.save()
+    assert 'href="tel:+16145550177"' in (tmp_path / "forms.html").read_text()
