@@ -28,7 +28,7 @@ import pstats  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from bench.server import prepare_site, site_env  # noqa: E402
+from bench.server import manage, prepare_site, site_env  # noqa: E402
 
 PAGES = {
     "article": "/articles/heroin-withdrawal-symptoms-and-timeline/",
@@ -120,6 +120,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wellness-profile-") as name:
         tmp = Path(name)
         env = site_env(tmp, page_cache=False)
+        # Static files first: saving the demo center's profile renders a page
+        # that names them (wellness_site/offline_page.py).
+        manage(env, "collectstatic", "--noinput", "-v", "0")
         prepare_site(env)
         os.environ.clear()
         os.environ.update(env)

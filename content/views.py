@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from content.context_processors import center_for_request
+from content.context_processors import center_for_request, center_state
 from content.fragments import fragments
 from content.models import (
     LISTING_DEFERRED_FIELDS,
@@ -23,9 +24,10 @@ from content.models import (
     SitePage,
     Topic,
 )
-from content.search import MAX_QUERY_LENGTH, search_articles
+from content.search import MAX_QUERY_LENGTH, clean_query, run_search
 from content.services import article_preview_version
 from content.structured_data import article_json_ld
+from content.templatetags.content_tags import json_ld
 from wellness_site.admin_site import staff_page
 
 ARTICLES_PER_PAGE = 10
@@ -139,33 +141,86 @@ def _article_html(version, *, preview_of):
     return fragments.get_or_render(key, render)
 
 
+def _article_trail(request, version, topics, *, preview_of):
+    """``(json_ld_html, breadcrumb_html)``: the article's JSON-LD and its breadcrumb.
+
+    Both depend on the version, its topics' names and addresses, and the
+    center's profile (the JSON-LD's publisher): made once for each and reused.
+    """
+
+    def render():
+        data = article_json_ld(
+            version, topics=topics, center=center_for_request(request), site_url=settings.SITE_URL
+        )
+        breadcrumb = render_to_string(
+            "content/includes/article_breadcrumb.html", {"article": version, "topics": topics}
+        )
+        return json_ld(data), breadcrumb
+
+    if preview_of is not None or version.pk is None:
+        return render()
+    key = (
+        "article-trail",
+        version.pk,
+        version.approved_at,
+        version.author.slug,
+        version.reviewer.slug,
+        tuple((topic.pk, topic.name, topic.slug) for topic in topics),
+        center_state(request),
+        settings.SITE_URL,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    return fragments.get_or_render(key, render)
+
+
 def _render_article(request, version, *, preview_of=None):
     """An article page from ``version``: an approved version, or a preview of the working copy."""
-    center = center_for_request(request)
     article_id = version.article_id
     # The breadcrumb and the JSON-LD show a topic's name and link only.
     topics = list(Topic.objects.filter(articles=article_id).only("name", "slug"))
+    json_ld_html, breadcrumb_html = _article_trail(request, version, topics, preview_of=preview_of)
     context = {
         "article": version,
         "article_html": _article_html(version, preview_of=preview_of),
-        "topics": topics,
+        "breadcrumb_html": breadcrumb_html,
+        "json_ld_html": json_ld_html,
         "related_articles": list(_live_listing().filter(article__related_from=article_id)),
         "preview_of": preview_of,
-        "json_ld": article_json_ld(
-            version, topics=topics, center=center, site_url=settings.SITE_URL
-        ),
     }
     return render(request, "content/article_detail.html", context)
 
 
+# What an article page shows of its version. Not loaded: the Markdown it
+# was rendered from, and what only the review record and the admin show.
+ARTICLE_PAGE_FIELDS = [
+    field.name
+    for field in ArticleVersion._meta.concrete_fields
+    if field.name
+    not in (
+        "body",
+        "when_to_get_help",
+        "advice_overridden",
+        "approved_by",
+        "content_hash",
+        "review_interval_months",
+    )
+]
+
+
 def _live_version_or_redirect(slug, url_name="article_detail"):
     """The live version at ``slug``; or a 301 from an address the article had before."""
-    live = ArticleVersion.objects.live().select_related("author", "reviewer")
+    live = (
+        ArticleVersion.objects.live()
+        .select_related("author", "reviewer")
+        .only(*ARTICLE_PAGE_FIELDS, "author__slug", "reviewer__slug")
+    )
     # One live version per address: no ordering needed (the default one joins
     # the article table again only to sort a single row).
-    version = live.filter(slug=slug).order_by().first()
-    if version is not None:
-        return version, None
+    found = list(live.filter(slug=slug).order_by()[:1])
+    if found:
+        return found[0], None
     # An older approved version had this address: send visitors to today's.
     moved = (
         ArticleVersion.objects.filter(slug=slug, article__in=Article.objects.published())
@@ -256,17 +311,28 @@ def person_detail(request, slug):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()
+    """The search page. With a query it is private to the visitor: never
+    stored by our page cache, a proxy or a browser, never indexed, and the
+    terms appear in no log (the access logs drop query strings)."""
+    query = clean_query(request.GET.get("q", ""))
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = _(
             "That search is too long. Try a few words, for example “withdrawal symptoms”."
         )
     elif query:
-        context["results"] = search_articles(query)[:20]
+        outcome = run_search(query, correct_spelling="exact" not in request.GET)
+        context["outcome"] = outcome
+        context["results"] = outcome.results
+        if not outcome.results:
+            context["topics"] = _published_topics()
     else:
         context["topics"] = _published_topics()
-    return render(request, "content/search.html", context)
+    response = render(request, "content/search.html", context)
+    if query:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_GET

@@ -19,6 +19,11 @@ register = template.Library()
 @register.filter
 def markdown(text):
     """Staff-written Markdown as HTML (raw HTML in it is escaped)."""
+    # The same text always gives the same HTML: made once per process.
+    return fragments.get_or_render(("markdown", text), lambda: _markdown_html(text))
+
+
+def _markdown_html(text):
     # Safe: render_markdown escapes raw HTML and cleans the result with nh3.
     return mark_safe(render_markdown(text))  # noqa: S308  # nosec
 
@@ -35,8 +40,14 @@ def phone_links(value, autoescape=True):
         return value
     if autoescape and not isinstance(value, SafeData):
         value = conditional_escape(value)
+    text = str(value)
+    # A scan of the whole text, for the same result every time: made once per process.
+    return fragments.get_or_render(("phone-links", text), lambda: _with_phone_links(text))
+
+
+def _with_phone_links(text):
     # Safe: tags and text pass through unchanged; only tel: links are added.
-    return mark_safe(link_crisis_numbers(str(value)))  # noqa: S308  # nosec
+    return mark_safe(link_crisis_numbers(text))  # noqa: S308  # nosec
 
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
