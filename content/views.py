@@ -107,6 +107,31 @@ def article_list(request):
     return render(request, "content/article_list.html", {"page_obj": page})
 
 
+def _reused_for_version(name, version, preview_of, render, *, key):
+    """``render()``'s result, made once per approved ``version`` and ``key`` (content.fragments).
+
+    Besides ``key``, what any part of an approved version's page depends on:
+    the version (its pk with its approval's time, so a pk reused after a
+    delete is a new key), its author's and reviewer's profile addresses, the
+    language, the time zone (its dates) and the script prefix (its links).
+    A preview of a working copy is always made afresh.
+    """
+    if preview_of is not None or version.pk is None:
+        return render()
+    full_key = (
+        name,
+        version.pk,
+        version.approved_at,
+        version.author.slug,
+        version.reviewer.slug,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        *key,
+    )
+    return fragments.get_or_render(full_key, render)
+
+
 def _article_html(version, *, preview_of):
     """The article itself (content/includes/approved_article.html) for ``version``.
 
@@ -124,21 +149,9 @@ def _article_html(version, *, preview_of):
     def render():
         return render_to_string("content/includes/approved_article.html", fragment)
 
-    if preview_of is not None or version.pk is None:
-        return render()
-    key = (
-        "approved-article",
-        # The pk with the approval's time: a pk reused after a delete is a new key.
-        version.pk,
-        version.approved_at,
-        fragment["review_overdue"],
-        version.author.slug,
-        version.reviewer.slug,
-        get_language(),
-        timezone.get_current_timezone_name(),
-        get_script_prefix(),
+    return _reused_for_version(
+        "approved-article", version, preview_of, render, key=(fragment["review_overdue"],)
     )
-    return fragments.get_or_render(key, render)
 
 
 def _article_trail(request, version, topics, *, preview_of):
@@ -157,22 +170,17 @@ def _article_trail(request, version, topics, *, preview_of):
         )
         return json_ld(data), breadcrumb
 
-    if preview_of is not None or version.pk is None:
-        return render()
-    key = (
+    return _reused_for_version(
         "article-trail",
-        version.pk,
-        version.approved_at,
-        version.author.slug,
-        version.reviewer.slug,
-        tuple((topic.pk, topic.name, topic.slug) for topic in topics),
-        center_state(request),
-        settings.SITE_URL,
-        get_language(),
-        timezone.get_current_timezone_name(),
-        get_script_prefix(),
+        version,
+        preview_of,
+        render,
+        key=(
+            tuple((topic.pk, topic.name, topic.slug) for topic in topics),
+            center_state(request),
+            settings.SITE_URL,
+        ),
     )
-    return fragments.get_or_render(key, render)
 
 
 def _render_article(request, version, *, preview_of=None):
