@@ -45,6 +45,7 @@ from content.models import (
     Citation,
     Person,
     Review,
+    SearchSynonym,
     SitePage,
     Topic,
     content_hash,
@@ -813,3 +814,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "admin/content/article/content_checks.html",
             {"checks": article_content_checks(article), "grade_target": READING_GRADE_TARGET},
         )
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Words visitors type and the words our articles use for them.
+
+    A change here alters which articles a search finds, not what any
+    article says, so it takes effect at once, without medical review.
+    """
+
+    list_display = ["term", "meaning", "updated_at"]
+    search_fields = ["term", "meaning"]
+    list_filter = ["meaning"]
+    ordering = ["term"]

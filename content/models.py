@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -948,3 +950,95 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.article} — {self.get_decision_display()} — {self.created_at:%Y-%m-%d}"
+
+
+def _normalize_search_text(value):
+    """Lower case, single spaces, no spaces at either end."""
+    return " ".join((value or "").lower().split())
+
+
+class SearchSynonym(models.Model):
+    """A word or phrase visitors type, and the words the articles use for it.
+
+    Search adds ``meaning`` to any query holding ``term`` ("narcan" also
+    searches for "naloxone"). It changes how articles are found, never what
+    they say, so editors change these directly, without review.
+    """
+
+    term = models.CharField(
+        _("what people type"),
+        max_length=60,
+        unique=True,
+        help_text=_(
+            "A brand name, slang word, abbreviation or short phrase, for example "
+            "“narcan” or “cold turkey”. Stored in lower case."
+        ),
+    )
+    meaning = models.CharField(
+        _("words our articles use"),
+        max_length=120,
+        help_text=_(
+            "Searched for as well, for example “naloxone”. Several terms may share one meaning."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["meaning", "term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return f"{self.term} → {self.meaning}"
+
+    def save(self, *args, **kwargs):
+        self.term = _normalize_search_text(self.term)
+        self.meaning = _normalize_search_text(self.meaning)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.term = _normalize_search_text(self.term)
+        self.meaning = _normalize_search_text(self.meaning)
+        errors = {}
+        if not re.search(r"[a-z0-9]", self.term):
+            errors["term"] = _("Type a word or a short phrase.")
+        elif len(self.term.split()) > 4:
+            errors["term"] = _("Keep it to four words or fewer.")
+        if len(re.findall(r"[a-z0-9]", self.meaning)) < 2:
+            errors["meaning"] = _("Type the word or words our articles use.")
+        elif self.meaning == self.term:
+            errors["meaning"] = _("The meaning must differ from the term.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SearchWord(models.Model):
+    """One word of one approved version: the lexicon spelling help draws on.
+
+    Versions never change, so their words never go stale; search reads only
+    the words of live versions, so the lexicon always matches what visitors
+    can read (never a draft's words, nor a retired version's). Written when
+    a version is created (``index_version_words`` below).
+    """
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "word"], name="search_word_unique")
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+@receiver(post_save, sender=ArticleVersion)
+def index_version_words(sender, instance, created, **kwargs):
+    if created:
+        from content.search_words import version_words
+
+        SearchWord.objects.bulk_create(
+            [SearchWord(version=instance, word=word) for word in version_words(instance)],
+            ignore_conflicts=True,
+        )

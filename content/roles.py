@@ -21,6 +21,8 @@ _EDITING += [
     for model in ("article", "topic", "person", "citation")
     for action in ("view", "add", "change")
 ]
+# Search synonyms change which articles a search finds, never what they say.
+_EDITING += [f"content.{action}_searchsynonym" for action in ("view", "add", "change", "delete")]
 _EDITING += [
     "content.delete_citation",
     "content.view_review",

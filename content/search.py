@@ -1,56 +1,380 @@
-"""Article search: ranked full-text search on PostgreSQL, a plain match elsewhere."""
+"""Article search that finds what people type: synonyms, misspellings, phrases.
 
+A query goes through three steps, each a single query to the database:
+
+1. Synonyms (``SearchSynonym``, edited in the admin) add the words our
+   articles use: "narcan" also searches for "naloxone", "my son" for
+   "family". They are read on every search (about a hundred short rows), so
+   an editor's change counts at once, on every app server, with no cache to
+   clear.
+2. Spelling: each significant word that is neither a synonym nor a word of
+   a live article (the lexicon, ``SearchWord``) is matched against the
+   lexicon; a close match replaces it, a looser one is offered as "Did you
+   mean". PostgreSQL uses pg_trgm similarity with a GIN trigram index;
+   SQLite uses Python's difflib against the same lexicon, read once per
+   change of the set of live versions.
+3. Ranking: PostgreSQL full-text search with the english configuration
+   (stop words and stemming), OR across the significant words, ranked with
+   the title (A) above the summary and key points (B) above the body (C),
+   using a GIN expression index; the matching passage comes from
+   ``ts_headline`` for the 20 rows shown only. SQLite scores in Python with
+   the same weights and a small stemmer (``content.search_words.stem``),
+   and builds passages in Python.
+
+Passages are escaped before ``<mark>`` is added, so article text can never
+inject markup.
+"""
+
+import difflib
 import re
+import threading
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-from content.models import ArticleVersion
+from content.models import Article, ArticleVersion, SearchSynonym, SearchWord
+from content.search_words import STOP_WORDS, plain_text, significant, stem, words
 
 MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 20
 # Control characters (C0, DEL, C1): nobody searches for one, and PostgreSQL
 # refuses a string holding NUL outright. They count as spaces.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Highlight markers: private-use characters, removed from the text first, so
+# only ts_headline can put them there.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
+MIN_SPELLCHECKED_LENGTH = 4
+MIN_CORRECTED_LENGTH = 5
+# A word the visitor typed counts more than one a synonym added.
+EXPANSION_WEIGHT = 0.6
+TYPED_BONUS = 0.5
+
+# Exactly the expression of the GIN index in migration 0011 (qualified here,
+# as the live() filter joins the article table, which has a title too).
+FULL_TEXT_VECTOR = (
+    "(setweight(to_tsvector('english'::regconfig, content_articleversion.title), 'A')"
+    " || setweight(to_tsvector('english'::regconfig,"
+    " content_articleversion.summary || ' ' || content_articleversion.key_points), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, content_articleversion.body), 'C'))"
+)
+_TS_QUERY = "websearch_to_tsquery('english'::regconfig, %s)"
+# The body as a reader sees it: footnote marks, link targets and Markdown
+# symbols dropped, and the highlight markers removed.
+_PASSAGE_TEXT = (
+    "regexp_replace(regexp_replace(regexp_replace(translate(content_articleversion.body, %s, ''),"
+    r" '\[\^[^]]*\]', '', 'g'), '\[([^]]*)\]\([^)]*\)', '\1', 'g'), '[#*_`|~]+', ' ', 'g')"
+)
+_HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=30, MinWords=12, ShortWord=2,"
+    ' MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+@dataclass
+class SearchOutcome:
+    """What a search found, and what it understood the query to be."""
+
+    results: list = field(default_factory=list)
+    # The query as searched, when misspelt words were replaced.
+    corrected: str = ""
+    # A spelling worth offering when the query found little.
+    suggestion: str = ""
+
+
+def clean_query(query):
+    return _CONTROL_CHARACTERS.sub(" ", query or "").strip()
 
 
 def search_articles(query):
-    """Approved versions visitors can read that match ``query``, best first.
+    """Live versions matching ``query``, best first (at most ``MAX_RESULTS``)."""
+    return run_search(query).results
 
-    On PostgreSQL the title and summary weigh more than the body; SQLite,
-    used for local demos, falls back to a case-insensitive match with title
-    matches first. Control characters count as spaces, and a query with no
-    words finds nothing.
+
+def run_search(query, *, correct_spelling=True):
+    tokens = words(clean_query(query))
+    if not tokens:
+        return SearchOutcome()
+    synonyms = dict(SearchSynonym.objects.values_list("term", "meaning"))
+    corpus = None if connection.vendor == "postgresql" else _python_corpus()
+    corrections, suggestions = {}, {}
+    if correct_spelling:
+        in_phrases = _phrase_words(tokens, synonyms)
+        candidates = [
+            token
+            for token in dict.fromkeys(significant(tokens))
+            if len(token) >= MIN_SPELLCHECKED_LENGTH
+            and token.isalpha()
+            and token not in synonyms
+            and token not in in_phrases
+        ]
+        if candidates:
+            corrections, suggestions = _spelling(candidates, synonyms, corpus)
+    searched = [corrections.get(token, token) for token in tokens]
+    weights = _weighted_terms(searched, synonyms)
+    if not weights:
+        return SearchOutcome()
+    results = _postgres_results(weights) if corpus is None else _python_results(weights, corpus)
+    outcome = SearchOutcome(results=results)
+    if corrections:
+        outcome.corrected = " ".join(searched)
+    if suggestions and len(results) < 3:
+        outcome.suggestion = " ".join(suggestions.get(token, token) for token in searched)
+    return outcome
+
+
+def _phrase_words(tokens, synonyms):
+    """Words that are part of a multi-word synonym the query holds ("cold turkey")."""
+    found = set()
+    for size in range(2, min(4, len(tokens)) + 1):
+        for start in range(len(tokens) - size + 1):
+            if " ".join(tokens[start : start + size]) in synonyms:
+                found.update(tokens[start : start + size])
+    return found
+
+
+def _weighted_terms(tokens, synonyms):
+    """{term: weight}: the significant words typed, and the words synonyms add."""
+    weights = dict.fromkeys(significant(tokens), 1.0)
+    for size in range(min(4, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            meaning = synonyms.get(" ".join(tokens[start : start + size]))
+            for word in significant(words(meaning)) if meaning else ():
+                weights.setdefault(word, EXPANSION_WEIGHT)
+    return weights
+
+
+def _spelling(candidates, synonyms, corpus):
+    """({word: correction}, {word: suggestion}) for words the site does not use.
+
+    The database (or difflib) proposes lexicon words that look alike; the
+    closest by edit distance (a swap of two letters counts once) wins. A
+    word of five or six letters is corrected within one edit, a longer one
+    within two; a looser match, within one edit in three letters, is only
+    suggested (a short word has too many neighbours to guess).
     """
-    articles = ArticleVersion.objects.live().for_listing()
-    query = _CONTROL_CHARACTERS.sub(" ", query or "")
-    if not query.split():
-        return articles.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    if corpus is None:
+        proposals = _postgres_spelling(candidates)
+    else:
+        proposals = _python_spelling(candidates, synonyms, corpus)
+    corrections, suggestions = {}, {}
+    for word, (known, options) in proposals.items():
+        if known or not options:
+            continue
+        distance, best = min((edit_distance(word, option), option) for option in options)
+        if stem(best) == stem(word):
+            continue  # another form of a known word: stemming finds it already
+        if distance <= (1 if len(word) < 7 else 2) and len(word) >= MIN_CORRECTED_LENGTH:
+            corrections[word] = best
+        elif distance <= len(word) // 3:
+            suggestions[word] = best
+    return corrections, suggestions
 
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+
+def edit_distance(a, b):
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+_LIVE_WORDS = """
+    SELECT w.word FROM content_searchword w
+    JOIN content_article a ON a.live_version_id = w.version_id
+    JOIN content_articleversion v ON v.id = w.version_id
+    WHERE a.status = %s AND v.publish_at <= %s
+"""
+
+
+def _postgres_spelling(candidates):
+    """{word: (known, [look-alike live words and synonyms])}, in one query.
+
+    ``%%`` is pg_trgm's similarity operator and ``LIKE 'abc%%'`` a prefix
+    match; the GIN trigram index serves both. The prefix catches swapped
+    letters that trigrams miss ("fentynal" for "fentanyl").
+    """
+    now = timezone.now()
+    sql = f"""
+        SELECT q.word,
+               EXISTS ({_LIVE_WORDS} AND w.word = q.word),
+               ARRAY(
+                   SELECT found.word FROM (
+                       {_LIVE_WORDS} AND (w.word %% q.word OR w.word LIKE left(q.word, 3) || '%%')
+                       UNION
+                       SELECT s.term FROM content_searchsynonym s
+                       WHERE s.term %% q.word AND position(' ' in s.term) = 0
+                   ) AS found(word)
+                   ORDER BY similarity(found.word, q.word) DESC, found.word LIMIT 8
+               )
+        FROM unnest(%s::text[]) AS q(word)
+    """  # noqa: S608  # nosec
+    status = Article.Status.PUBLISHED
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [status, now, status, now, candidates])
+        return {word: (known, options) for word, known, options in cursor.fetchall()}
+
+
+def _postgres_results(weights):
+    terms = " or ".join(weights)
+    # Every word counts (synonyms' words too); the words typed count again,
+    # a little, so that of two equal matches the one for the typed words wins.
+    typed = " or ".join(term for term, weight in weights.items() if weight == 1.0) or terms
+    rank = (
+        f"{TYPED_BONUS} * ts_rank({FULL_TEXT_VECTOR}, {_TS_QUERY})"
+        f" + ts_rank({FULL_TEXT_VECTOR}, {_TS_QUERY})"
+    )
+    headline = f"ts_headline('english'::regconfig, {_PASSAGE_TEXT}, {_TS_QUERY}, %s)"
+    versions = (
+        ArticleVersion.objects.live()
+        .for_listing()
+        # Raw SQL for the exact index expression; values are parameters.
+        .extra(  # noqa: S610  # nosec
+            select={"rank": rank, "headline": headline},
+            select_params=[typed, terms, MARK_START + MARK_STOP, terms, _HEADLINE_OPTIONS],
+            where=[f"{FULL_TEXT_VECTOR} @@ {_TS_QUERY}"],
+            params=[terms],
         )
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        return (
-            articles.annotate(search=vector, rank=SearchRank(vector, search_query))
-            .filter(search=search_query)
-            .order_by("-rank", "title")
+        .order_by("-rank", "title")[:MAX_RESULTS]
+    )
+    results = list(versions)
+    for version in results:
+        version.passage = _marked(version.headline)
+    return results
+
+
+def _marked(text):
+    """``text`` escaped, with the highlight markers turned into ``<mark>``."""
+    html = escape(" ".join((text or "").split()))
+    html = html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308  # escaped on the line above  # nosec
+
+
+# ---- SQLite: the lexicon and the articles' words, kept per set of live versions ----
+
+
+@dataclass(frozen=True)
+class _Document:
+    title: frozenset
+    summary: frozenset
+    body: dict
+    passage_text: str
+    summary_text: str
+
+
+_corpus_lock = threading.Lock()
+_corpus = {"marker": None, "documents": {}, "lexicon": ()}
+
+
+def _python_corpus():
+    """(documents by version id, lexicon) for the live versions, rebuilt on change.
+
+    One query finds the live versions; only when that set (or, after a
+    rolled-back test, the content under an id) differs from last time are
+    their words and the lexicon read again.
+    """
+    marker = tuple(sorted(ArticleVersion.objects.live().values_list("id", "content_hash")))
+    live = [version_id for version_id, _hash in marker]
+    with _corpus_lock:
+        if _corpus["marker"] != marker:
+            documents = {}
+            fields = ("id", "title", "summary", "key_points", "body")
+            for row in ArticleVersion.objects.filter(id__in=live).values(*fields):
+                body = plain_text(row["body"])
+                counts = {}
+                for word in words(body):
+                    counts[stem(word)] = counts.get(stem(word), 0) + 1
+                documents[row["id"]] = _Document(
+                    title=frozenset(map(stem, words(row["title"]))),
+                    summary=frozenset(map(stem, words(row["summary"] + " " + row["key_points"]))),
+                    body=counts,
+                    passage_text=body,
+                    summary_text=row["summary"],
+                )
+            lexicon = sorted(
+                set(SearchWord.objects.filter(version_id__in=live).values_list("word", flat=True))
+            )
+            _corpus.update(marker=marker, documents=documents, lexicon=lexicon)
+        return _corpus["documents"], _corpus["lexicon"]
+
+
+def _python_spelling(candidates, synonyms, corpus):
+    """{word: (known, [look-alike live words and synonyms])}, from difflib."""
+    _documents, lexicon = corpus
+    known = set(lexicon)
+    choices = [*lexicon, *(term for term in synonyms if " " not in term)]
+    return {
+        word: (word in known, difflib.get_close_matches(word, choices, n=8, cutoff=0.6))
+        for word in candidates
+    }
+
+
+def _python_results(weights, corpus):
+    documents, _lexicon = corpus
+    stems = {}
+    for term, weight in weights.items():
+        key = stem(term)
+        stems[key] = max(weight, stems.get(key, 0))
+    scores = {}
+    for version_id, document in documents.items():
+        score = 0.0
+        for key, weight in stems.items():
+            hits = document.body.get(key, 0)
+            field_score = (
+                (1.0 if key in document.title else 0)
+                + (0.4 if key in document.summary else 0)
+                + 0.1 * min(hits, 5)
+            )
+            score += weight * field_score
+        if score:
+            scores[version_id] = score
+    best = sorted(scores, key=lambda version_id: -scores[version_id])[:MAX_RESULTS]
+    by_id = ArticleVersion.objects.for_listing().in_bulk(best)
+    results = sorted(
+        (by_id[version_id] for version_id in best if version_id in by_id),
+        key=lambda version: (-scores[version.id], version.title),
+    )
+    for version in results:
+        document = documents[version.id]
+        version.passage = _python_passage(document.passage_text, stems) or _python_passage(
+            document.summary_text, stems
         )
-    words = query.split()
-    match = Q()
-    for word in words:
-        match &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-    title_hits = sum(
-        (Case(When(title__icontains=w, then=Value(2)), default=Value(0)) for w in words),
-        Value(0),
-    )
-    summary_hits = sum(
-        (Case(When(summary__icontains=w, then=Value(1)), default=Value(0)) for w in words),
-        Value(0),
-    )
-    return (
-        articles.filter(match).annotate(rank=title_hits + summary_hits).order_by("-rank", "title")
-    )
+    return results
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+PASSAGE_WORDS = 30
+
+
+def _python_passage(text, stems):
+    """The ``PASSAGE_WORDS`` words of ``text`` around its first match, marked and escaped."""
+    tokens = list(_TOKEN.finditer(text))
+    hits = [i for i, token in enumerate(tokens) if stem(token.group().lower()) in stems]
+    if not hits:
+        return ""
+    first = max(0, hits[0] - PASSAGE_WORDS // 3)
+    shown = tokens[first : first + PASSAGE_WORDS]
+    start, end = shown[0].start(), shown[-1].end()
+    parts, cursor = [], start
+    for token in shown:
+        parts.append(escape(text[cursor : token.start()]))
+        word = escape(token.group())
+        parts.append(f"<mark>{word}</mark>" if stem(token.group().lower()) in stems else word)
+        cursor = token.end()
+    passage = " ".join("".join(parts).split())
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text.rstrip()) else ""
+    return mark_safe(prefix + passage + suffix)  # noqa: S308  # every piece escaped  # nosec
+
+
+__all__ = ["MAX_QUERY_LENGTH", "STOP_WORDS", "SearchOutcome", "run_search", "search_articles"]

@@ -1,0 +1,41 @@
+"""The real-world query list: each must find its article in the top 3, on both databases."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+
+from content.search import run_search
+from tests.content.search_queries import QUERIES
+
+SEED = importlib.import_module("content.migrations.0012_seed_search_synonyms")
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo content and the seeded synonyms, loaded once for the whole list
+    (loading takes seconds) inside a transaction that is rolled back after it;
+    each test runs in a savepoint within it."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        call_command("load_demo_data", verbosity=0)
+        SEED.seed(apps, None)
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        block.__exit__(None, None, None)
+
+
+def test_the_list_is_long_and_varied():
+    assert len(QUERIES) >= 40
+    assert len({query.lower() for query, _slug in QUERIES}) == len(QUERIES)
+
+
+@pytest.mark.parametrize(("query", "slug"), QUERIES, ids=[query for query, _slug in QUERIES])
+def test_query_finds_its_article_in_the_top_three(demo_site, db, query, slug):
+    top = [version.slug for version in run_search(query).results[:3]]
+    assert slug in top, f"{query!r} -> {top}"
