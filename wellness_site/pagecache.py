@@ -6,21 +6,30 @@ page the view allowed to be stored (no ``no-store``/``private``, no cookie
 set, no ``Vary: Cookie``), outside the admin. Pages with a form are
 ``never_cache``, so they are never stored.
 
-Invalidation is by generation: every stored page carries the generation it
-was made in, and any change to published content bumps the generation
-(``pages_changed()``, called by the content app's signals), so every page
-is remade on its next request, at once, on every app server sharing the
-cache. A scheduled article appears on time because no page is kept past
-the next scheduled publication (``next_change_in``).
+Invalidation is by tag. A page depends on a few named things, found from its
+address alone (``wellness_site.pagecache_tags``): an article's page on
+``article:<slug>``, the lists on ``lists``. Each tag has a generation in the
+cache, and so does the site as a whole (``GENERATION_KEY``, on every page);
+a stored page carries the generations it was made in and is served only
+while they are all unchanged. A change to content bumps the tags of what it
+touches (``pages_changed(tags)``, from the apps' signals), so only those
+pages are remade, on every app server sharing the cache; a change to what
+every page shows (the center's name and phones), or one nobody can
+attribute, bumps the global generation (``pages_changed()``). A scheduled
+article appears on time because no page is kept past the next scheduled
+publication (``next_change_in``).
 
-One cache round trip per request: the generation and the page are read
-together with ``get_many``.
+One cache round trip per request: since a page's tags follow from its
+address, the page and its generations are read together with ``get_many``.
+A generation that is missing (never bumped, or evicted) is set before the
+page is made, so no page is ever kept against a missing one: an eviction
+costs a remake, never a stale page.
 """
 
 import hashlib
 import logging
 import re
-import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,9 +37,12 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
+from wellness_site.pagecache_tags import EVERY_CHANGE, tags_for_path
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+TAG_KEY_PREFIX = "pagecache:tag:"
 PAGE_KEY_PREFIX = "pagecache:page:"
 # Headers worth keeping with a page; the outer middleware adds the rest.
 KEPT_HEADERS = (
@@ -66,29 +78,57 @@ def page_key(request):
     return PAGE_KEY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
 
-def pages_changed():
-    """Make every cached page stale (content was edited, approved or removed)."""
-    # A new value, not incr: it works on every backend and never repeats.
-    _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+def tag_key(tag):
+    return TAG_KEY_PREFIX + tag
 
 
-def _lookup(key):
-    """``(generation, value)``: the current generation and ``key``'s value if
-    it was stored in that generation (else None), in one cache round trip.
+def _new_generation():
+    # A new random value, not incr: it works on every backend, and two app
+    # servers bumping at the same moment never write the same value.
+    return uuid.uuid4().int >> 64
 
+
+def pages_changed(tags=None):
+    """Make cached pages stale: those carrying one of ``tags``, or every page if None.
+
+    Content was edited, approved or removed. Every targeted change also
+    bumps ``EVERY_CHANGE``, which pages no rule describes carry.
+    """
+    if tags is None:
+        _cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+        return
+    generation = _new_generation()
+    keys = {tag_key(tag): generation for tag in {*tags, EVERY_CHANGE}}
+    _cache().set_many(keys, timeout=None)
+
+
+def _generation_keys(tags):
+    return (GENERATION_KEY, *(tag_key(tag) for tag in tags))
+
+
+def _lookup(key, generation_keys):
+    """``(generations, value)``: the current generations of ``generation_keys``
+    and ``key``'s value if it was stored in exactly those (else None), in one
+    cache round trip.
+
+    A missing generation is set first (a second round trip, on a miss only).
     A cache that is down answers as empty (wellness_site.cache), so pages are
     then simply made afresh.
     """
-    found = _cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY, 0)
+    found = _cache().get_many([key, *generation_keys])
+    generations = tuple(found.get(k) for k in generation_keys)
     stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return generation, stored[1]
-    return generation, None
+    if None not in generations:
+        if stored is not None and stored[0] == generations:
+            return generations, stored[1]
+        return generations, None
+    missing = {k: _new_generation() for k in generation_keys if k not in found}
+    _cache().set_many(missing, timeout=None)
+    return tuple(found.get(k, missing.get(k)) for k in generation_keys), None
 
 
-def _keep(key, generation, value, timeout):
-    _cache().set(key, (generation, value), timeout=timeout)
+def _keep(key, generations, value, timeout):
+    _cache().set(key, (generations, value), timeout=timeout)
 
 
 def _next_change_in():
@@ -145,16 +185,16 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a page is never served to a host we do not answer to
         key = page_key(request)
-        generation, stored = _lookup(key)
+        generations, stored = _lookup(key, _generation_keys(tags_for_path(request.path_info)))
         if stored is not None:
             return self._replay(request, stored)
 
         response = self.get_response(request)
         if _cacheable_response(response):
-            self._store(key, generation, response)
+            self._store(key, generations, response)
         return response
 
-    def _store(self, key, generation, response):
+    def _store(self, key, generations, response):
         timeout = settings.PAGE_CACHE_SECONDS
         try:
             next_change = _next_change_in()
@@ -166,7 +206,7 @@ class PageCacheMiddleware:
         if next_change is not None:
             timeout = min(timeout, next_change)
         headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-        _keep(key, generation, (response.content, headers), timeout)
+        _keep(key, generations, (response.content, headers), timeout)
 
     def _replay(self, request, stored):
         content, headers = stored
@@ -181,18 +221,20 @@ class PageCacheMiddleware:
         )
 
 
-def cached_until_content_changes(key, make, timeout=None):
+def cached_until_content_changes(key, make, timeout=None, tags=(EVERY_CHANGE,)):
     """``make()``, kept in the cache until content changes or ``timeout`` passes.
 
     The same generation rule as whole pages, for parts of pages that cannot
-    be kept whole (a form page, whose tokens differ for every visitor).
-    With page caching off (DEBUG), ``make()`` runs every time.
+    be kept whole (a form page, whose tokens differ for every visitor). By
+    default any change to content remakes it; ``tags`` narrows that to the
+    changes that touch it (``wellness_site.pagecache_tags``). With page
+    caching off (DEBUG), ``make()`` runs every time.
     """
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return make()
-    generation, value = _lookup(key)
+    generations, value = _lookup(key, _generation_keys(tags))
     if value is None:
         value = make()
-        _keep(key, generation, value, timeout)
+        _keep(key, generations, value, timeout)
     return value

@@ -78,3 +78,66 @@ def test_a_licence_past_its_date_drops_off_without_any_edit(
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert "Licensed by" not in _get(client, "/programs/")
     assert Program.objects.count() == 0
+
+
+def _served_from_cache(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        html = _get(client, url)
+    return len(queries) == 0, html
+
+
+def test_an_articles_approval_remakes_the_program_pages_that_list_it_only(
+    client, make_program, make_article
+):
+    article = make_article("levels-of-care-explained", title="Levels of care")
+    listing = make_program(name="Residential treatment", articles=[article])
+    other = make_program(name="Outpatient care")
+    for url in (listing.get_absolute_url(), other.get_absolute_url()):
+        _get(client, url)
+    article.title = "Levels of care, explained"
+    article.save()
+    _approve_as_imported(article)
+    assert "Levels of care, explained" in _get(client, listing.get_absolute_url())
+    assert _served_from_cache(client, other.get_absolute_url())[0]
+
+
+def test_an_articles_approval_remakes_the_admissions_and_paying_pages_that_list_it(
+    client, make_page, make_article
+):
+    article = make_article("paying-for-treatment", title="Paying for care")
+    admissions = make_page(title="What to bring", slug="what-to-bring", articles=[article])
+    make_page(section=CenterPage.Section.PAYING, slug="insurance", articles=[article])
+    for url in (admissions.get_absolute_url(), "/paying-for-treatment/"):
+        _get(client, url)
+    article.title = "Paying for care, step by step"
+    article.save()
+    _approve_as_imported(article)
+    for url in (admissions.get_absolute_url(), "/paying-for-treatment/"):
+        assert "Paying for care, step by step" in _get(client, url), url
+
+
+def test_editing_a_program_remakes_the_articles_that_name_it_only(
+    client, make_program, make_article
+):
+    named, unnamed = make_article("residential-treatment"), make_article("recovery-housing")
+    program = make_program(name="Residential treatment", articles=[named])
+    for url in (named.get_absolute_url(), unnamed.get_absolute_url(), "/"):
+        _get(client, url)
+    program.name = "Residential care, 28 days"
+    program.save()
+    for url in (named.get_absolute_url(), "/"):
+        assert "Residential care, 28 days" in _get(client, url), url
+    assert _served_from_cache(client, unnamed.get_absolute_url())[0]
+    program.articles.remove(named)
+    assert "Residential care, 28 days" not in _get(client, named.get_absolute_url())
+
+
+def _approve_as_imported(article):
+    from content.models import Person
+    from content.services import article_import_approved_version
+
+    article_import_approved_version(
+        article=article,
+        reviewer=Person.objects.get(slug="orrin-testreviewer"),
+        approved_at=timezone.now(),
+    )

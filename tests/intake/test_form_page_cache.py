@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from center.models import CenterPage
 from content.models import CenterProfile
 from intake.models import IntakeRequest
 from tests.intake_forms import callback_post
@@ -66,3 +67,16 @@ def test_a_change_to_the_center_shows_on_the_form_pages_at_once(client, center, 
     profile.admissions_phone = "+16145550111"
     profile.save()
     assert "tel:+16145550111" in client.get(url).content.decode()
+
+
+def test_a_new_admissions_page_shows_on_the_call_back_page_at_once(client, center):
+    client.get(CALLBACK)
+    CenterPage.objects.create(
+        section=CenterPage.Section.ADMISSIONS,
+        slug="a-page-added-today",
+        title="A page added today",
+        summary="A list to pack.",
+        body="Some text.",
+        published=True,
+    )
+    assert "A page added today" in client.get(CALLBACK).content.decode()
