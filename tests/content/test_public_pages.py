@@ -205,7 +205,9 @@ def test_pages_run_a_fixed_number_of_queries(
 
 # Not a search with a query: it is private and no-store, so never revalidated
 # (tests/content/test_search_features.py).
-@pytest.mark.parametrize("url", ["/articles/heroin-withdrawal/", "/articles/", "/topics/withdrawal/"])
+@pytest.mark.parametrize(
+    "url", ["/articles/heroin-withdrawal/", "/articles/", "/topics/withdrawal/"]
+)
 def test_content_pages_set_no_cookie_and_answer_conditional_gets(client, published_article, url):
     first = client.get(url)
     assert first.cookies == {}
