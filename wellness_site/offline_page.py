@@ -42,11 +42,13 @@ def write_offline_page(directory=None):
 
 
 def _rewrite():
+    # Whatever goes wrong here (a folder not writable, static files not yet
+    # collected on a fresh install), the save stands: the page keeps the old
+    # numbers until the next start of an app server writes it.
     try:
         write_offline_page()
-    except OSError:
-        # The save stands; the page keeps the old numbers until the next start.
-        logger.warning("offline page could not be written to OFFLINE_PAGE_DIR")
+    except Exception as error:
+        logger.warning("offline page not written: %s", type(error).__name__)
 
 
 def center_profile_saved(sender, **kwargs):

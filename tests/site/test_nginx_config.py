@@ -151,3 +151,16 @@ def test_saving_the_center_profile_rewrites_the_offline_page(
         center.main_phone = "6145550177"
         center.save()
     assert 'href="tel:+16145550177"' in (tmp_path / "forms.html").read_text()
+
+
+def test_a_profile_save_stands_when_the_offline_page_cannot_be_written(
+    center, tmp_path, settings, django_capture_on_commit_callbacks, caplog
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.OFFLINE_PAGE_DIR = str(blocker / "offline")
+    with django_capture_on_commit_callbacks(execute=True):
+        center.main_phone = "6145550166"
+        center.save()
+    assert CenterProfile.objects.get().main_phone == "+16145550166"
+    assert "offline page not written" in caplog.text
