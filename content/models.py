@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -1033,12 +1034,31 @@ class SearchWord(models.Model):
         return self.word
 
 
+class SearchDocument(models.Model):
+    """An approved version's full-text vector, computed once (PostgreSQL only).
+
+    Ranking needs the vector itself, which an index cannot hand back; as a
+    version never changes, neither does its vector. Written with the
+    version's words (``index_version_words``); the GIN index on it is made
+    by migration 0013 on PostgreSQL.
+    """
+
+    version = models.OneToOneField(
+        ArticleVersion, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    vector = SearchVectorField(null=True)
+
+    def __str__(self):
+        return str(self.version_id)
+
+
 @receiver(post_save, sender=ArticleVersion)
 def index_version_words(sender, instance, created, **kwargs):
     if created:
-        from content.search_words import version_words
+        from content.search_words import store_search_vector, version_words
 
         SearchWord.objects.bulk_create(
             [SearchWord(version=instance, word=word) for word in version_words(instance)],
             ignore_conflicts=True,
         )
+        store_search_vector(instance.pk)

@@ -1,28 +1,27 @@
 """Article search that finds what people type: synonyms, misspellings, phrases.
 
-A query goes through three steps, each a single query to the database:
+A query takes two queries to the database (synonyms, then the search), and
+two more only when a word found nothing and a spelling correction is tried:
 
 1. Synonyms (``SearchSynonym``, edited in the admin) add the words our
    articles use: "narcan" also searches for "naloxone", "my son" for
    "family". They are read on every search (about a hundred short rows), so
    an editor's change counts at once, on every app server, with no cache to
    clear.
-2. Spelling: each significant word that is neither a synonym nor a word of
-   a live article (the lexicon, ``SearchWord``) is matched against the
-   lexicon; a close match replaces it, a looser one is offered as "Did you
+2. Spelling: each significant word that matched nothing, and is neither a
+   synonym nor a word of a live article (the lexicon, ``SearchWord``), is
+   matched against the lexicon; a close match replaces it, a looser one is offered as "Did you
    mean". PostgreSQL uses pg_trgm similarity with a GIN trigram index;
    SQLite uses Python's difflib against the same lexicon, read once per
    change of the set of live versions.
 3. Ranking: PostgreSQL full-text search with the english configuration
    (stop words and stemming), OR across the significant words, ranked with
    the title (A) above the summary and key points (B) above the body (C),
-   using a GIN expression index; the matching passage comes from
-   ``ts_headline`` for the 20 rows shown only. SQLite scores in Python with
-   the same weights and a small stemmer (``content.search_words.stem``),
-   and builds passages in Python.
-
-Passages are escaped before ``<mark>`` is added, so article text can never
-inject markup.
+   using each version's stored vector (``SearchDocument``, computed once) and
+   its GIN index. SQLite scores in Python with the same weights and a small
+   stemmer (``content.search_words.stem``).
+4. Passages, for the (at most 20) results shown only: the text around the
+   first match, escaped, then matches wrapped in ``<mark>`` (``_passage``).
 """
 
 import difflib
@@ -35,7 +34,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from content.models import Article, ArticleVersion, SearchSynonym, SearchWord
+from content.models import (
+    LISTING_DEFERRED_FIELDS,
+    Article,
+    ArticleVersion,
+    SearchSynonym,
+    SearchWord,
+)
 from content.search_words import STOP_WORDS, plain_text, significant, stem, words
 
 MAX_QUERY_LENGTH = 200
@@ -43,9 +48,6 @@ MAX_RESULTS = 20
 # Control characters (C0, DEL, C1): nobody searches for one, and PostgreSQL
 # refuses a string holding NUL outright. They count as spaces.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Highlight markers: private-use characters, removed from the text first, so
-# only ts_headline can put them there.
-MARK_START, MARK_STOP = "\ue000", "\ue001"
 
 MIN_SPELLCHECKED_LENGTH = 4
 MIN_CORRECTED_LENGTH = 5
@@ -53,25 +55,7 @@ MIN_CORRECTED_LENGTH = 5
 EXPANSION_WEIGHT = 0.6
 TYPED_BONUS = 0.5
 
-# Exactly the expression of the GIN index in migration 0011 (qualified here,
-# as the live() filter joins the article table, which has a title too).
-FULL_TEXT_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, content_articleversion.title), 'A')"
-    " || setweight(to_tsvector('english'::regconfig,"
-    " content_articleversion.summary || ' ' || content_articleversion.key_points), 'B')"
-    " || setweight(to_tsvector('english'::regconfig, content_articleversion.body), 'C'))"
-)
 _TS_QUERY = "websearch_to_tsquery('english'::regconfig, %s)"
-# The body as a reader sees it: footnote marks, link targets and Markdown
-# symbols dropped, and the highlight markers removed.
-_PASSAGE_TEXT = (
-    "regexp_replace(regexp_replace(regexp_replace(translate(content_articleversion.body, %s, ''),"
-    r" '\[\^[^]]*\]', '', 'g'), '\[([^]]*)\]\([^)]*\)', '\1', 'g'), '[#*_`|~]+', ' ', 'g')"
-)
-_HEADLINE_OPTIONS = (
-    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=30, MinWords=12, ShortWord=2,"
-    ' MaxFragments=2, FragmentDelimiter=" … "'
-)
 
 
 @dataclass
@@ -100,30 +84,42 @@ def run_search(query, *, correct_spelling=True):
         return SearchOutcome()
     synonyms = dict(SearchSynonym.objects.values_list("term", "meaning"))
     corpus = None if connection.vendor == "postgresql" else _python_corpus()
-    corrections, suggestions = {}, {}
-    if correct_spelling:
-        in_phrases = _phrase_words(tokens, synonyms)
-        candidates = [
-            token
-            for token in dict.fromkeys(significant(tokens))
-            if len(token) >= MIN_SPELLCHECKED_LENGTH
-            and token.isalpha()
-            and token not in synonyms
-            and token not in in_phrases
-        ]
-        if candidates:
-            corrections, suggestions = _spelling(candidates, synonyms, corpus)
-    searched = [corrections.get(token, token) for token in tokens]
-    weights = _weighted_terms(searched, synonyms)
-    if not weights:
-        return SearchOutcome()
-    results = _postgres_results(weights) if corpus is None else _python_results(weights, corpus)
+    results, matched = _results(tokens, synonyms, corpus)
     outcome = SearchOutcome(results=results)
+    if not correct_spelling:
+        return outcome
+    # Only words that found nothing are looked up: a correct query costs no
+    # spelling query at all.
+    in_phrases = _phrase_words(tokens, synonyms)
+    candidates = [
+        token
+        for token in dict.fromkeys(significant(tokens))
+        if len(token) >= MIN_SPELLCHECKED_LENGTH
+        and token.isalpha()
+        and token not in synonyms
+        and token not in in_phrases
+        and token not in matched
+    ]
+    if not candidates:
+        return outcome
+    corrections, suggestions = _spelling(candidates, synonyms, corpus)
+    searched = [corrections.get(token, token) for token in tokens]
     if corrections:
-        outcome.corrected = " ".join(searched)
-    if suggestions and len(results) < 3:
+        results, _matched = _results(searched, synonyms, corpus)
+        outcome = SearchOutcome(results=results, corrected=" ".join(searched))
+    if suggestions and len(outcome.results) < 3:
         outcome.suggestion = " ".join(suggestions.get(token, token) for token in searched)
     return outcome
+
+
+def _results(tokens, synonyms, corpus):
+    """(versions, the typed words that matched at least one of them)."""
+    weights = _weighted_terms(tokens, synonyms)
+    if not weights:
+        return [], set()
+    if corpus is None:
+        return _postgres_results(weights)
+    return _python_results(weights, corpus)
 
 
 def _phrase_words(tokens, synonyms):
@@ -227,37 +223,46 @@ def _postgres_spelling(candidates):
 
 def _postgres_results(weights):
     terms = " or ".join(weights)
+    typed = [term for term, weight in weights.items() if weight == 1.0]
     # Every word counts (synonyms' words too); the words typed count again,
     # a little, so that of two equal matches the one for the typed words wins.
-    typed = " or ".join(term for term, weight in weights.items() if weight == 1.0) or terms
     rank = (
-        f"{TYPED_BONUS} * ts_rank({FULL_TEXT_VECTOR}, {_TS_QUERY})"
-        f" + ts_rank({FULL_TEXT_VECTOR}, {_TS_QUERY})"
+        f"{TYPED_BONUS} * ts_rank(content_searchdocument.vector, {_TS_QUERY})"
+        f" + ts_rank(content_searchdocument.vector, {_TS_QUERY})"
     )
-    headline = f"ts_headline('english'::regconfig, {_PASSAGE_TEXT}, {_TS_QUERY}, %s)"
+    # Which typed words each row matches: words no row matches are the ones
+    # worth a spelling check.
+    matches = "ARRAY[{}]::boolean[]".format(
+        ", ".join(
+            ["content_searchdocument.vector @@ plainto_tsquery('english'::regconfig, %s)"]
+            * len(typed)
+        )
+    )
     versions = (
         ArticleVersion.objects.live()
-        .for_listing()
-        # Raw SQL for the exact index expression; values are parameters.
+        .defer(*(name for name in LISTING_DEFERRED_FIELDS if name != "body"))
+        # Raw SQL for the stored vector and its GIN index; values are parameters.
         .extra(  # noqa: S610  # nosec
-            select={"rank": rank, "headline": headline},
-            select_params=[typed, terms, MARK_START + MARK_STOP, terms, _HEADLINE_OPTIONS],
-            where=[f"{FULL_TEXT_VECTOR} @@ {_TS_QUERY}"],
+            select={"rank": rank, "matches": matches},
+            select_params=[" or ".join(typed) or terms, terms, *typed],
+            tables=["content_searchdocument"],
+            where=[
+                "content_searchdocument.version_id = content_articleversion.id",
+                f"content_searchdocument.vector @@ {_TS_QUERY}",
+            ],
             params=[terms],
         )
         .order_by("-rank", "title")[:MAX_RESULTS]
     )
     results = list(versions)
+    matched = set()
+    highlight = _highlighter(weights)
     for version in results:
-        version.passage = _marked(version.headline)
-    return results
-
-
-def _marked(text):
-    """``text`` escaped, with the highlight markers turned into ``<mark>``."""
-    html = escape(" ".join((text or "").split()))
-    html = html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308  # escaped on the line above  # nosec
+        version.passage = _passage_from_markdown(version.body, highlight) or _passage(
+            version.summary, highlight
+        )
+        matched.update(term for term, hit in zip(typed, version.matches, strict=True) if hit)
+    return results, matched
 
 
 # ---- SQLite: the lexicon and the articles' words, kept per set of live versions ----
@@ -325,7 +330,7 @@ def _python_results(weights, corpus):
     for term, weight in weights.items():
         key = stem(term)
         stems[key] = max(weight, stems.get(key, 0))
-    scores = {}
+    scores, matched_stems = {}, set()
     for version_id, document in documents.items():
         score = 0.0
         for key, weight in stems.items():
@@ -335,6 +340,8 @@ def _python_results(weights, corpus):
                 + (0.4 if key in document.summary else 0)
                 + 0.1 * min(hits, 5)
             )
+            if field_score:
+                matched_stems.add(key)
             score += weight * field_score
         if score:
             scores[version_id] = score
@@ -344,33 +351,64 @@ def _python_results(weights, corpus):
         (by_id[version_id] for version_id in best if version_id in by_id),
         key=lambda version: (-scores[version.id], version.title),
     )
+    highlight = _highlighter(weights)
     for version in results:
         document = documents[version.id]
-        version.passage = _python_passage(document.passage_text, stems) or _python_passage(
-            document.summary_text, stems
+        version.passage = _passage(document.passage_text, highlight) or _passage(
+            document.summary_text, highlight
         )
-    return results
+    return results, {term for term in weights if stem(term) in matched_stems}
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
-PASSAGE_WORDS = 30
+# ---- Passages: the text around the first match, escaped, matches marked ----
+
+PASSAGE_BEFORE, PASSAGE_AFTER = 80, 170
 
 
-def _python_passage(text, stems):
-    """The ``PASSAGE_WORDS`` words of ``text`` around its first match, marked and escaped."""
-    tokens = list(_TOKEN.finditer(text))
-    hits = [i for i, token in enumerate(tokens) if stem(token.group().lower()) in stems]
-    if not hits:
+def _highlighter(weights):
+    """A pattern for the words searched for, and the other forms of each."""
+    stems = sorted({stem(term) for term in weights if len(term) > 2}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
+
+
+def _passage_from_markdown(markdown_text, highlight):
+    """``_passage`` of an article body, cleaning only the part around the match."""
+    first = highlight.search(markdown_text) if highlight else None
+    if first is None:
         return ""
-    first = max(0, hits[0] - PASSAGE_WORDS // 3)
-    shown = tokens[first : first + PASSAGE_WORDS]
-    start, end = shown[0].start(), shown[-1].end()
-    parts, cursor = [], start
-    for token in shown:
-        parts.append(escape(text[cursor : token.start()]))
-        word = escape(token.group())
-        parts.append(f"<mark>{word}</mark>" if stem(token.group().lower()) in stems else word)
-        cursor = token.end()
+    start = max(0, first.start() - 2 * PASSAGE_BEFORE)
+    end = first.end() + 2 * PASSAGE_AFTER
+    # Cut at line breaks where possible, so Markdown at a line's start is seen.
+    start = markdown_text.rfind("\n", 0, start) + 1 if start else 0
+    text = plain_text(markdown_text[start:end])
+    passage = _passage(text, highlight)
+    if passage and start > 0 and not passage.startswith("…"):
+        passage = mark_safe("… " + passage)  # noqa: S308  # already escaped  # nosec
+    return passage
+
+
+def _passage(text, highlight):
+    """About 250 characters of ``text`` around its first match, with matches marked.
+
+    Python rather than ts_headline on PostgreSQL too: ts_headline parses each
+    whole article again, about a millisecond a result; this is a regular
+    expression over text already fetched. Every piece of article text is
+    escaped before ``<mark>`` is added, so the text cannot inject markup.
+    """
+    first = highlight.search(text) if highlight else None
+    if first is None:
+        return ""
+    start = text.rfind(" ", 0, max(0, first.start() - PASSAGE_BEFORE)) + 1
+    end = text.find(" ", first.end() + PASSAGE_AFTER)
+    end = len(text) if end == -1 else end
+    window = text[start:end]
+    parts, cursor = [], 0
+    for hit in highlight.finditer(window):
+        parts += [escape(window[cursor : hit.start()]), "<mark>", escape(hit.group()), "</mark>"]
+        cursor = hit.end()
+    parts.append(escape(window[cursor:]))
     passage = " ".join("".join(parts).split())
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text.rstrip()) else ""

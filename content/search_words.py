@@ -6,6 +6,8 @@ Used on both databases: the lexicon's words (``SearchWord``) come from
 
 import re
 
+from django.db import connection
+
 # Letters and digits, with an inner apostrophe ("don't"), lower-cased first.
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Markdown a reader never sees: footnote marks, link targets, emphasis, headings.
@@ -81,3 +83,26 @@ def version_words(version):
         and word.isalpha()
         and word not in STOP_WORDS
     }
+
+
+# The full-text vector of a version: the title weighs most (A), then the
+# summary and key points (B), then the body (C).
+FULL_TEXT_VECTOR = (
+    "setweight(to_tsvector('english'::regconfig, v.title), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, v.summary || ' ' || v.key_points), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, v.body), 'C')"
+)
+
+
+def store_search_vector(version_id, using=None):
+    """Compute and keep a version's vector, on PostgreSQL (SQLite ranks in Python)."""
+    target = connection if using is None else using
+    if target.vendor != "postgresql":
+        return
+    with target.cursor() as cursor:
+        sql = (
+            "INSERT INTO content_searchdocument (version_id, vector)"  # noqa: S608
+            f" SELECT v.id, {FULL_TEXT_VECTOR} FROM content_articleversion v WHERE v.id = %s"
+            " ON CONFLICT (version_id) DO NOTHING"
+        )  # constants only; the id is a parameter
+        cursor.execute(sql, [version_id])
