@@ -79,7 +79,8 @@ class DeployNginx:
             tmp, app_ports=[app_port], http_port=free_port(), https_port=free_port(),
             server_names=["127.0.0.1"], plain_port=port,
         )  # fmt: skip
-        self.process = start_nginx(tmp, site)
+        # What Debian's /etc/nginx/nginx.conf sets around the site file.
+        self.process = start_nginx(tmp, "    sendfile on;\n    tcp_nopush on;\n" + site)
         wait_for(f"http://127.0.0.1:{port}/health/live/")
 
     def stop(self):
