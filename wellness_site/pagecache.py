@@ -26,6 +26,7 @@ page is made, so no page is ever kept against a missing one: an eviction
 costs a remake, never a stale page.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -106,6 +107,13 @@ def _generation_keys(tags):
     return (GENERATION_KEY, *(tag_key(tag) for tag in tags))
 
 
+# Per address, so that a hit costs no URL resolution. Bounded: made-up slugs
+# resolve too, and must not grow a worker's memory.
+@functools.lru_cache(maxsize=1024)
+def _page_generation_keys(path, urlconf):
+    return _generation_keys(tags_for_path(path, urlconf))
+
+
 def _lookup(key, generation_keys):
     """``(generations, value)``: the current generations of ``generation_keys``
     and ``key``'s value if it was stored in exactly those (else None), in one
@@ -116,7 +124,7 @@ def _lookup(key, generation_keys):
     then simply made afresh.
     """
     found = _cache().get_many([key, *generation_keys])
-    generations = tuple(found.get(k) for k in generation_keys)
+    generations = tuple([found.get(k) for k in generation_keys])
     stored = found.get(key)
     if None not in generations:
         if stored is not None and stored[0] == generations:
@@ -185,7 +193,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a page is never served to a host we do not answer to
         key = page_key(request)
-        generations, stored = _lookup(key, _generation_keys(tags_for_path(request.path_info)))
+        keys = _page_generation_keys(request.path_info, settings.ROOT_URLCONF)
+        generations, stored = _lookup(key, keys)
         if stored is not None:
             return self._replay(request, stored)
 

@@ -21,8 +21,7 @@ can be read on its own.
 
 import functools
 
-from django.conf import settings
-from django.urls import Resolver404, get_urlconf, resolve
+from django.urls import Resolver404, resolve
 
 # Bumped by every change, targeted or not: what a page no rule describes carries.
 EVERY_CHANGE = "every-change"
@@ -96,22 +95,13 @@ def tags_for_route(url_name, kwargs):
         return (EVERY_CHANGE,)
 
 
-# Bounded: made-up slugs resolve too, and must not grow a worker's memory.
-@functools.lru_cache(maxsize=1024)
-def _tags_for_path(path, urlconf):
+def tags_for_path(path, urlconf=None):
+    """The tags of the page at ``path`` (a request's ``path_info``)."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
         return (EVERY_CHANGE,)  # a 404, which is never kept
     return tags_for_route(match.url_name, match.kwargs)
-
-
-def tags_for_path(path):
-    """The tags of the page at ``path`` (a request's ``path_info``).
-
-    Remembered per address, so a cache hit costs no URL resolution.
-    """
-    return _tags_for_path(path, get_urlconf() or settings.ROOT_URLCONF)
 
 
 # Other apps' pages that list articles (a program's "Read more" list):
