@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -64,8 +65,11 @@ def _publish_more(count):
     program = Program.objects.get(slug=PROGRAM_SLUG)
     author = article.live_version.author
     reviewer = Person.objects.filter(role=Person.Role.REVIEWER).first()
+    # The demo articles were loaded with their own pks, past PostgreSQL's sequence.
+    first_pk = Article.objects.aggregate(Max("pk"))["pk__max"] + 1
     for n in range(count):
         extra = Article.objects.create(
+            pk=first_pk + n,
             title=f"More on withdrawal, part {n}",
             slug=f"more-on-withdrawal-{n}",
             summary="A short summary.",
