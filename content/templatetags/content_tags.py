@@ -38,10 +38,13 @@ def phone_links(value, autoescape=True):
     """
     if value is None or value == "":
         return value
-    if autoescape and not isinstance(value, SafeData):
-        value = conditional_escape(value)
+    if not isinstance(value, SafeData):
+        text = str(conditional_escape(value) if autoescape else value)
+        return _with_phone_links(text)
+    # Stored, sanitised HTML: a scan of the whole text, for the same result
+    # every time, made once per process. Other text (it could be a visitor's)
+    # is never kept.
     text = str(value)
-    # A scan of the whole text, for the same result every time: made once per process.
     return fragments.get_or_render(("phone-links", text), lambda: _with_phone_links(text))
 
 
