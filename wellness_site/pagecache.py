@@ -79,7 +79,14 @@ def page_key(request):
     return PAGE_KEY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
 
+# Tags hold slugs from the address, which a visitor can make as long as they
+# like; a long one is hashed so the key stays within what every backend takes.
+_LONGEST_READABLE_TAG = 100
+
+
 def tag_key(tag):
+    if len(tag) > _LONGEST_READABLE_TAG:
+        tag = "sha256:" + hashlib.sha256(tag.encode()).hexdigest()
     return TAG_KEY_PREFIX + tag
 
 
