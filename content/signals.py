@@ -28,6 +28,7 @@ from content.models import (
     Citation,
     Person,
     Review,
+    SearchSynonym,
     SitePage,
     Topic,
 )
@@ -208,10 +209,16 @@ def forget_linked_pages(sender, instance, action, model, pk_set, **kwargs):
     bump(tags)
 
 
+# Shown on no kept page: synonyms shape search results, which are never kept.
+NOT_ON_ANY_PAGE = (SearchSynonym,)
+
+
 def connect_page_invalidation():
     for model in apps.get_app_config("content").get_models():
         if model.__name__.startswith("Historical"):
             continue  # saved alongside the model it records
+        if model in NOT_ON_ANY_PAGE:
+            continue
         uid = f"pagecache-{model._meta.label_lower}"
         post_save.connect(forget_cached_pages, sender=model, dispatch_uid=uid + "-save")
         # Before the row goes, while the pages it shows on can still be found.

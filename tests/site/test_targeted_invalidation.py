@@ -206,3 +206,14 @@ def test_every_public_page_type_names_what_it_shows(name):
         assert tags == (EVERY_CHANGE,)
     else:
         assert EVERY_CHANGE not in tags
+
+
+def test_a_new_search_synonym_keeps_every_page_cached(client, demo_data):
+    from content.models import SearchSynonym
+
+    pages = [ARTICLE, UNRELATED, "/", "/search/"]
+    for url in pages:
+        _get(client, url)
+    SearchSynonym.objects.create(term="gear", meaning="heroin")
+    for url in pages:
+        assert _served_from_cache(client, url)[0], url
