@@ -101,7 +101,7 @@ def store_search_vector(version_id, using=None):
         return
     with target.cursor() as cursor:
         sql = (
-            "INSERT INTO content_searchdocument (version_id, vector)"  # noqa: S608
+            "INSERT INTO content_searchdocument (version_id, vector)"  # noqa: S608  # nosec
             f" SELECT v.id, {FULL_TEXT_VECTOR} FROM content_articleversion v WHERE v.id = %s"
             " ON CONFLICT (version_id) DO NOTHING"
         )  # constants only; the id is a parameter

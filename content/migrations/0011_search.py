@@ -34,6 +34,14 @@ INDEXES = [
 ]
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """TrigramExtension, whose undoing also skips SQLite (it looks for pg_extension)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -64,7 +72,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.CreateModel(
             name="SearchSynonym",
             fields=[

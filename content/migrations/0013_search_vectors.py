@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 
     schema_editor.execute("DROP INDEX IF EXISTS content_version_fulltext")
     schema_editor.execute(
-        "INSERT INTO content_searchdocument (version_id, vector)"
+        "INSERT INTO content_searchdocument (version_id, vector)"  # nosec  # constants only
         f" SELECT v.id, {FULL_TEXT_VECTOR} FROM content_articleversion v"
         " ON CONFLICT (version_id) DO NOTHING"
     )

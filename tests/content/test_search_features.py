@@ -146,14 +146,6 @@ def test_the_terms_reach_no_log(client, naloxone_article, caplog):
     assert "my-secret-term" not in logged and "secret-too" not in logged
 
 
-def test_gunicorns_access_log_drops_the_search_terms(monkeypatch, tmp_path):
-    from tests.site.test_gunicorn_config import _access_log
-
-    lines = _access_log(monkeypatch, tmp_path, ["/search/"])
-    assert '"path": "/search/"' in lines[0]
-    assert "Jane" not in lines[0] and "q=" not in lines[0]
-
-
 @pytest.mark.parametrize("path", ["/", "/no-such-page/", "/articles/", "/search/"])
 def test_every_page_has_a_search_box_that_needs_no_token(client, demo_data, path):
     html = client.get(path).content.decode()
