@@ -43,6 +43,7 @@ from intake.models import FilteredPostCount, IntakeRequest
 from intake.services import submit_intake_request
 from wellness_site.clientip import client_ip
 from wellness_site.pagecache import cached_until_content_changes
+from wellness_site.pagecache_tags import CENTER
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,9 @@ def _blank_form_page(request, kind, form_class, template):
         )
         return render_to_string(template, {"form": form}, request)
 
-    html = cached_until_content_changes(f"intake:blank-form:{kind}", make)
+    # The form shows the center (profile, its pages' links), no article: an
+    # approval leaves it kept.
+    html = cached_until_content_changes(f"intake:blank-form:{kind}", make, tags=(CENTER,))
     for name, value in (
         ("form_token", issue_form_token(kind)),
         ("source_path", _referring_path(request)),

@@ -75,3 +75,15 @@ def test_a_renamed_admissions_page_shows_on_the_call_back_page_at_once(client, c
     page.title = "A title changed today"
     page.save()
     assert "A title changed today" in client.get(CALLBACK).content.decode()
+
+
+def test_an_article_change_leaves_the_form_pages_kept(client, center):
+    from content.models import Topic
+
+    client.get(CALLBACK)
+    topic = Topic.objects.create(name="A new topic", slug="a-new-topic")
+    topic.name = "A topic renamed"
+    topic.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CALLBACK).status_code == 200
+    assert len(queries) == 0
