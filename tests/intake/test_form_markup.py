@@ -190,7 +190,7 @@ def test_no_error_summary_on_the_blank_form(client, center):
         page = parse(client.get(url).content.decode())
         assert page.find_all(cls="error-summary") == []
         assert page.find_all(cls="error-message") == []
-        assert page.find("form").attrs.get("novalidate") == ""
+        assert page.find("form", method="post").attrs.get("novalidate") == ""
 
 
 # -- Each field's message says what to do ------------------------------------

@@ -239,7 +239,8 @@ def test_the_refusal_does_not_repeat_the_hint():
 
 def test_field_is_on_the_contact_form_after_the_subject_with_its_hint(client, center):
     page = parse(client.get(CONTACT).content.decode())
-    order = [e.attrs.get("id") for e in page.find("form").iter() if e.attrs.get("id")]
+    form = page.find("form", method="post")
+    order = [e.attrs.get("id") for e in form.iter() if e.attrs.get("id")]
     assert order.index("id_subject") < order.index("id_insurer_name") < order.index("id_message")
     group = page.by_id("div_id_insurer_name")
     label, hint, control = group.elements

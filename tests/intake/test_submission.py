@@ -53,7 +53,7 @@ def test_callback_page_leads_with_crisis_numbers_and_promise(client, center):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    assert html.index('href="tel:911"') < html.index("<form")
+    assert html.index('href="tel:911"') < html.index('<form method="post"')
     assert 'href="sms:988"' in html and 'href="tel:+16145550187"' in html
     assert "call you back within one hour, any time of day" in html
     assert 'href="/privacy/"' in html
