@@ -26,9 +26,10 @@ from wellness_site.pagecache import _cacheable_request, _cacheable_response
 def public_cache_control():
     """The Cache-Control of a public page, or None when shared caching is switched off.
 
-    - ``max-age`` (browsers): short, so a correction to medical content
-      reaches a reader who already has the page within about a minute;
-      after it the browser revalidates with the ETag and mostly gets a 304.
+    - ``max-age`` (browsers): 0 by default, so a browser asks again on every
+      visit and a reader who had the page sees an approved correction of
+      medical content at once; the question carries the ETag and mostly
+      gets a 304 with no body.
     - ``s-maxage`` (shared caches): the same few seconds as nginx's own
       micro-cache, so an approved edit shows through any shared cache
       within that time.

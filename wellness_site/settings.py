@@ -210,11 +210,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_ALIAS = "default"
 
 # Cache-Control on the pages the page cache may keep (wellness_site/http_cache.py,
-# where each value is explained): browsers keep a page a minute at most, shared
-# caches (nginx, a CDN) a few seconds, so an approved correction shows within
-# that; a shared cache may show its last copy for a day while no app server
-# answers. Both lifetimes 0: no page is marked public. Off in DEBUG, like the page cache.
-HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0 if DEBUG else 60)
+# where each value is explained): browsers ask again on every visit (the ETag
+# makes that a 304), shared caches (nginx, a CDN) keep a page a few seconds, so
+# an approved correction shows within that; a shared cache may show its last
+# copy for a day while no app server answers. Both lifetimes 0: no page is
+# marked public. Off in DEBUG, like the page cache.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
 HTTP_CACHE_SHARED_MAX_AGE = env_int("HTTP_CACHE_SHARED_MAX_AGE", 0 if DEBUG else 5)
 HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 30)
 HTTP_CACHE_STALE_IF_ERROR = env_int("HTTP_CACHE_STALE_IF_ERROR", 86400)
