@@ -50,7 +50,8 @@ def _resolve_pages():
 
 def _where(func):
     filename, line, name = func
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+    # Paths shown from the project's root or the library folder, not the machine's.
+    for marker in ("site-packages/", f"{BENCH.parent}/", "lib/python3"):
         if marker in filename:
             filename = filename.split(marker, 1)[1]
     return f"{filename}:{line}({name})" if line else name
