@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,7 @@ from center.models import CenterPage, Credential, InsurancePlan, Program, StaffM
 from center.structured_data import clinic_json_ld
 from content.context_processors import center_for_request
 from content.models import Article, ArticleVersion
+from wellness_site.compiled_queries import CompiledQuery
 
 
 def _programs_for_services():
@@ -37,15 +39,25 @@ def program_list(request):
     return render(request, "center/program_list.html", {"programs": programs, "json_ld": json_ld})
 
 
-@require_GET
-def program_detail(request, slug):
-    program = get_object_or_404(Program.objects.published(), slug=slug)
-    articles = (
-        ArticleVersion.objects.live()
+# Compiled once per process (wellness_site.compiled_queries).
+_program_at = CompiledQuery(lambda slug: Program.objects.published().filter(slug=slug))
+_program_articles = CompiledQuery(
+    lambda program_id, now: (
+        ArticleVersion.objects.live(now=now)
         .for_listing()
-        .filter(article__programs=program)
+        .filter(article__programs=program_id)
         .order_by("title")
     )
+)
+
+
+@require_GET
+def program_detail(request, slug):
+    found = _program_at(slug=slug)
+    if not found:
+        raise Http404(_("No such program."))
+    program = found[0]
+    articles = _program_articles(program_id=program.pk, now=timezone.now())
     center = center_for_request(request)
     json_ld = clinic_json_ld(center, site_url=settings.SITE_URL, programs=[program])
     return render(

@@ -29,6 +29,7 @@ from content.services import article_preview_version
 from content.structured_data import article_json_ld
 from content.templatetags.content_tags import json_ld
 from wellness_site.admin_site import staff_page
+from wellness_site.compiled_queries import CompiledQuery
 
 ARTICLES_PER_PAGE = 10
 
@@ -40,9 +41,9 @@ WITHDRAWAL_ARTICLE_SLUG = "heroin-withdrawal-symptoms-and-timeline"
 RECENTLY_REVIEWED_COUNT = 4
 
 
-def _published_topics():
+def _published_topics(now=None):
     """Topics in their editorial order, each with its number of published articles."""
-    now = timezone.now()
+    now = now or timezone.now()
     published = Q(
         articles__status=Article.Status.PUBLISHED, articles__live_version__publish_at__lte=now
     )
@@ -58,28 +59,34 @@ def _published_topics():
 CARD_FIELDS = ("title", "slug", "summary", "byline", "last_reviewed", "approved_at")
 
 
-def _live_cards():
+def _live_cards(now=None):
     """Approved versions visitors may see, with what their cards show."""
-    return ArticleVersion.objects.live().only(*CARD_FIELDS)
+    return ArticleVersion.objects.live(now=now).only(*CARD_FIELDS)
 
 
-def _live_listing():
+def _live_listing(now=None):
     """Approved versions visitors may see, newest article first."""
-    return _live_cards().order_by("-first_published_at", "title")
+    return _live_cards(now).order_by("-first_published_at", "title")
 
 
-def _recently_reviewed():
-    """Approved versions visitors may see, most recently reviewed first."""
-    return _live_cards().order_by("-last_reviewed", "title")
+# The home page's queries, compiled once (wellness_site.compiled_queries).
+_live_first_screen = CompiledQuery(
+    lambda now: (
+        ArticleVersion.objects.live(now=now)
+        .filter(slug__in=[OVERDOSE_ARTICLE_SLUG, WITHDRAWAL_ARTICLE_SLUG])
+        .only("slug")
+    )
+)
+_recently_reviewed = CompiledQuery(
+    lambda now: _live_cards(now).order_by("-last_reviewed", "title")[:RECENTLY_REVIEWED_COUNT]
+)
+_published_topic_rows = CompiledQuery(lambda now: _published_topics(now))
 
 
 @require_GET
 def home(request):
-    live = set(
-        ArticleVersion.objects.live()
-        .filter(slug__in=[OVERDOSE_ARTICLE_SLUG, WITHDRAWAL_ARTICLE_SLUG])
-        .values_list("slug", flat=True)
-    )
+    now = timezone.now()
+    live = {version.slug for version in _live_first_screen(now=now)}
     return render(
         request,
         "content/home.html",
@@ -88,8 +95,8 @@ def home(request):
             "withdrawal_article": (
                 WITHDRAWAL_ARTICLE_SLUG if WITHDRAWAL_ARTICLE_SLUG in live else None
             ),
-            "topics": _published_topics(),
-            "recently_reviewed": _recently_reviewed()[:RECENTLY_REVIEWED_COUNT],
+            "topics": _published_topic_rows(now=now),
+            "recently_reviewed": _recently_reviewed(now=now),
         },
     )
 
@@ -183,18 +190,26 @@ def _article_trail(request, version, topics, *, preview_of):
     )
 
 
+# The breadcrumb and the JSON-LD show a topic's name and link only.
+_article_topics = CompiledQuery(
+    lambda article_id: Topic.objects.filter(articles=article_id).only("name", "slug")
+)
+_related_cards = CompiledQuery(
+    lambda article_id, now: _live_listing(now).filter(article__related_from=article_id)
+)
+
+
 def _render_article(request, version, *, preview_of=None):
     """An article page from ``version``: an approved version, or a preview of the working copy."""
     article_id = version.article_id
-    # The breadcrumb and the JSON-LD show a topic's name and link only.
-    topics = list(Topic.objects.filter(articles=article_id).only("name", "slug"))
+    topics = _article_topics(article_id=article_id)
     json_ld_html, breadcrumb_html = _article_trail(request, version, topics, preview_of=preview_of)
     context = {
         "article": version,
         "article_html": _article_html(version, preview_of=preview_of),
         "breadcrumb_html": breadcrumb_html,
         "json_ld_html": json_ld_html,
-        "related_articles": list(_live_listing().filter(article__related_from=article_id)),
+        "related_articles": _related_cards(article_id=article_id, now=timezone.now()),
         "preview_of": preview_of,
     }
     return render(request, "content/article_detail.html", context)
@@ -217,16 +232,22 @@ ARTICLE_PAGE_FIELDS = [
 ]
 
 
-def _live_version_or_redirect(slug, url_name="article_detail"):
-    """The live version at ``slug``; or a 301 from an address the article had before."""
-    live = (
-        ArticleVersion.objects.live()
+# One live version per address: no ordering needed (the default one joins
+# the article table again only to sort a single row).
+_live_version_at = CompiledQuery(
+    lambda slug, now: (
+        ArticleVersion.objects.live(now=now)
         .select_related("author", "reviewer")
         .only(*ARTICLE_PAGE_FIELDS, "author__slug", "reviewer__slug")
+        .filter(slug=slug)
+        .order_by()[:1]
     )
-    # One live version per address: no ordering needed (the default one joins
-    # the article table again only to sort a single row).
-    found = list(live.filter(slug=slug).order_by()[:1])
+)
+
+
+def _live_version_or_redirect(slug, url_name="article_detail"):
+    """The live version at ``slug``; or a 301 from an address the article had before."""
+    found = _live_version_at(slug=slug, now=timezone.now())
     if found:
         return found[0], None
     # An older approved version had this address: send visitors to today's.
@@ -284,13 +305,23 @@ def article_preview(request, pk):
 
 @require_GET
 def topic_list(request):
-    return render(request, "content/topic_list.html", {"topics": _published_topics()})
+    topics = _published_topic_rows(now=timezone.now())
+    return render(request, "content/topic_list.html", {"topics": topics})
+
+
+_topic_at = CompiledQuery(lambda slug: Topic.objects.filter(slug=slug))
+_topic_cards = CompiledQuery(
+    lambda topic_id, now: _live_listing(now).filter(article__topics=topic_id)
+)
 
 
 @require_GET
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = _live_listing().filter(article__topics=topic)
+    found = _topic_at(slug=slug)
+    if not found:
+        raise Http404(_("No such topic."))
+    topic = found[0]
+    articles = _topic_cards(topic_id=topic.pk, now=timezone.now())
     return render(request, "content/topic_detail.html", {"topic": topic, "articles": articles})
 
 

@@ -21,23 +21,33 @@ from django.utils.translation import gettext as _
 
 from center.models import CenterPage, Credential, Program, credential_verb
 from center.signals import CREDENTIALS_CACHE_KEY
+from wellness_site.compiled_queries import CompiledQuery
 
 logger = logging.getLogger(__name__)
 register = template.Library()
 
 
+# Compiled once per process (wellness_site.compiled_queries): they run on
+# every article and on the home page.
+_article_programs = CompiledQuery(
+    lambda article_id: (
+        Program.objects.published().filter(articles=article_id).only("name", "slug", "summary")
+    )
+)
+_published_programs = CompiledQuery(
+    lambda: Program.objects.published().only("name", "slug", "summary")
+)
+
+
 @register.inclusion_tag("center/includes/article_programs.html", takes_context=True)
 def article_programs(context, article_id):
     """The published programs linked to the article with pk ``article_id``."""
-    programs = list(
-        Program.objects.published().filter(articles=article_id).only("name", "slug", "summary")
-    )
-    return {"programs": programs, "center": context.get("center")}
+    return {"programs": _article_programs(article_id=article_id), "center": context.get("center")}
 
 
 @register.inclusion_tag("center/includes/home_programs.html")
 def home_programs():
-    return {"programs": list(Program.objects.published().only("name", "slug", "summary"))}
+    return {"programs": _published_programs()}
 
 
 @register.inclusion_tag("center/includes/admissions_links.html")

@@ -1,0 +1,167 @@
+"""Compiled queries return exactly what their querysets return, for any values.
+
+``wellness_site.compiled_queries`` builds each public page's queries once and
+then only binds a request's values: these tests hold it to the plain ORM, row
+for row and field for field, on whichever database the suite runs on.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from center.models import Program
+from center.templatetags import center_tags
+from center.views import _program_articles, _program_at
+from content import views
+from content.models import Article, ArticleVersion, Topic
+from wellness_site.compiled_queries import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(obj):
+    """What a page can read off ``obj``: its loaded fields and loaded related rows."""
+    loaded = {name: value for name, value in vars(obj).items() if name != "_state"}
+    related = {name: _state(value) for name, value in obj._state.fields_cache.items() if value}
+    return loaded, related, obj._state.db, obj._state.adding
+
+
+def _same(compiled_rows, queryset):
+    expected = list(queryset)
+    assert [_state(obj) for obj in compiled_rows] == [_state(obj) for obj in expected]
+    return expected
+
+
+def test_the_article_query_matches_the_orm_for_every_address(demo_data):
+    now = timezone.now()
+    slugs = [*ArticleVersion.objects.live().values_list("slug", flat=True), "no-such-page"]
+    assert len(slugs) > 5
+    for slug in slugs:
+        queryset = (
+            ArticleVersion.objects.live(now=now)
+            .select_related("author", "reviewer")
+            .only(*views.ARTICLE_PAGE_FIELDS, "author__slug", "reviewer__slug")
+            .filter(slug=slug)
+            .order_by()[:1]
+        )
+        found = _same(views._live_version_at(slug=slug, now=now), queryset)
+        assert bool(found) == (slug != "no-such-page")
+
+
+def test_the_time_a_request_passes_decides_what_is_live(demo_data):
+    version = ArticleVersion.objects.live().get(slug="heroin-withdrawal-symptoms-and-timeline")
+    before = version.publish_at - timedelta(seconds=1)
+    now = timezone.now()
+    # The same compiled SQL, three times, with three different times.
+    assert views._live_version_at(slug=version.slug, now=now)[0].pk == version.pk
+    assert views._live_version_at(slug=version.slug, now=before) == []
+    assert views._live_version_at(slug=version.slug, now=now)[0].pk == version.pk
+
+
+def test_values_come_back_as_python_types_with_deferred_fields_kept(demo_data):
+    now = timezone.now()
+    slug = "heroin-withdrawal-symptoms-and-timeline"
+    with CaptureQueriesContext(connection) as captured:
+        (version,) = views._live_version_at(slug=slug, now=now)
+        # select_related: author and reviewer are there, with no further query.
+        names = (version.author.slug, version.reviewer.slug)
+    assert len(captured) == 1
+    assert all(names)
+    assert timezone.is_aware(version.approved_at)
+    assert version.last_reviewed == ArticleVersion.objects.get(pk=version.pk).last_reviewed
+    orm = ArticleVersion.objects.only(*views.ARTICLE_PAGE_FIELDS).get(pk=version.pk)
+    assert version.get_deferred_fields() == orm.get_deferred_fields() != set()
+
+
+def test_the_listing_queries_match_the_orm(demo_data):
+    now = timezone.now()
+    for article in Article.objects.all():
+        _same(
+            views._related_cards(article_id=article.pk, now=now),
+            views._live_listing(now).filter(article__related_from=article.pk),
+        )
+        _same(
+            views._article_topics(article_id=article.pk),
+            Topic.objects.filter(articles=article.pk).only("name", "slug"),
+        )
+        _same(
+            center_tags._article_programs(article_id=article.pk),
+            Program.objects.published()
+            .filter(articles=article.pk)
+            .only("name", "slug", "summary"),
+        )
+    for topic in Topic.objects.all():
+        assert _same(views._topic_at(slug=topic.slug), Topic.objects.filter(slug=topic.slug))
+        _same(
+            views._topic_cards(topic_id=topic.pk, now=now),
+            views._live_listing(now).filter(article__topics=topic.pk),
+        )
+    for program in Program.objects.all():
+        _same(
+            _program_at(slug=program.slug), Program.objects.published().filter(slug=program.slug)
+        )
+        _same(
+            _program_articles(program_id=program.pk, now=now),
+            ArticleVersion.objects.live(now=now)
+            .for_listing()
+            .filter(article__programs=program.pk)
+            .order_by("title"),
+        )
+
+
+def test_the_home_page_queries_match_the_orm_with_their_annotations(demo_data):
+    now = timezone.now()
+    topics = _same(views._published_topic_rows(now=now), views._published_topics(now))
+    counts = [topic.article_count for topic in topics]
+    assert counts and any(counts)
+    _same(
+        views._recently_reviewed(now=now),
+        views._live_cards(now).order_by("-last_reviewed", "title")[:4],
+    )
+    _same(
+        center_tags._published_programs(),
+        Program.objects.published().only("name", "slug", "summary"),
+    )
+
+
+def test_every_call_reads_the_database_now(demo_data):
+    article = Article.objects.get(live_version__slug="heroin-withdrawal-symptoms-and-timeline")
+    slug = article.live_version.slug
+    assert views._live_version_at(slug=slug, now=timezone.now())
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    with CaptureQueriesContext(connection) as captured:
+        assert views._live_version_at(slug=slug, now=timezone.now()) == []
+    assert len(captured) == 1
+
+
+def test_an_unknown_slug_is_a_plain_parameter_not_sql(demo_data):
+    hostile = "x' OR '1'='1"
+    assert views._topic_at(slug=hostile) == []
+    assert views._live_version_at(slug=hostile, now=timezone.now()) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # "contains" wraps the value in wildcards: not one plain parameter.
+        lambda word: Topic.objects.filter(name__contains=word),
+        # The value never reaches the query.
+        lambda slug: Topic.objects.all(),
+        # Rows of values, not model instances.
+        lambda slug: Topic.objects.filter(slug=slug).values("name"),
+        lambda slug: Topic.objects.filter(slug=slug).prefetch_related("articles"),
+    ],
+)
+def test_a_query_that_cannot_be_bound_safely_is_refused(build):
+    compiled = CompiledQuery(build)
+    with pytest.raises(ValueError):
+        compiled(**{build.__code__.co_varnames[0]: "withdrawal"})
+
+
+def test_a_value_of_a_type_with_no_stand_in_is_refused():
+    compiled = CompiledQuery(lambda flag: Topic.objects.filter(pk=flag))
+    with pytest.raises(TypeError):
+        compiled(flag=True)

@@ -1,0 +1,145 @@
+"""Querysets turned into SQL once per process, then run with each request's values.
+
+Most of an uncached page's ORM time is not the database: it is building the
+queryset (``filter()`` and its lookups) and compiling it to SQL, again on
+every request, for the same few queries with a different slug or a
+different "now". A ``CompiledQuery`` does that work once per database
+connection and keeps the SQL with the positions of its parameters; a
+request then only binds its values, runs the SQL and turns the rows into
+model instances exactly as the queryset would have (Django's own converters
+and related-object populators).
+
+Nothing is cached but the SQL text: every call runs the query, so what a
+page shows is as current as with the plain queryset.
+
+    live_by_slug = CompiledQuery(
+        lambda slug, now: ArticleVersion.objects.live(now=now).filter(slug=slug)
+    )
+    versions = live_by_slug(slug="heroin-withdrawal", now=timezone.now())
+
+The builder is called once, with stand-in values; each value a request
+passes must reach the SQL as one parameter (an exact, ``lt``/``lte``/``gt``/
+``gte`` or foreign-key lookup: not ``in``, ``contains`` or a slice). The
+compile step checks that every stand-in came out as a parameter and none
+was written into the SQL text, and refuses the query otherwise.
+"""
+
+import weakref
+from datetime import UTC, date, datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import ModelIterable, get_related_populators
+
+
+class _Compiled:
+    """One query's SQL on one connection, and how to build its rows."""
+
+    def __init__(self, queryset, slots, connection):
+        query = queryset.query
+        compiler = query.get_compiler(connection=connection)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.positions = []  # (index in params, value name)
+        for name, stand_in in slots.items():
+            adapted = _adapt(connection, stand_in)
+            found = [i for i, param in enumerate(self.params) if param == adapted]
+            if not found or (isinstance(adapted, str) and adapted in self.sql):
+                raise ValueError(f"{name!r} does not reach the SQL as a parameter")
+            self.positions += [(i, name) for i in found]
+        # What ModelIterable works out per query, worked out once.
+        self.compiler = compiler
+        self.model = compiler.klass_info["model"]
+        select_fields = compiler.klass_info["select_fields"]
+        self.model_slice = slice(select_fields[0], select_fields[-1] + 1)
+        self.init_list = [column[0].target.attname for column in compiler.select[self.model_slice]]
+        self.related_populators = get_related_populators(
+            compiler.klass_info, compiler.select, connection.alias
+        )
+        self.annotations = list((compiler.annotation_col_map or {}).items())
+        # The converters from database values to Python ones (results_iter's).
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("composite primary keys are not supported")
+        self.converters = compiler.get_converters(columns)
+
+    def run(self, connection, values):
+        params = list(self.params)
+        for index, name in self.positions:
+            params[index] = _adapt(connection, values[name])
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        alias = connection.alias
+        found = []
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
+            obj = self.model.from_db(alias, self.init_list, row[self.model_slice])
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+            for attribute, position in self.annotations:
+                setattr(obj, attribute, row[position])
+            found.append(obj)
+        return found
+
+
+def _adapt(connection, value):
+    """``value`` as the database driver is handed it for a field of its type."""
+    # bool before int: True is an int too.
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    raise TypeError(f"no stand-in for a {type(value).__name__}")
+
+
+def _stand_in(name, value, number):
+    """A value of ``value``'s type that no real request will ever pass."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name!r}: a boolean has no stand-in distinct from real values")
+    if isinstance(value, str):
+        return f"\ue000compiled-query-{number}-{name}\ue000"
+    if isinstance(value, int):
+        # Negative, so never a primary key, yet within every integer column's
+        # range: Django turns an out-of-range lookup into no SQL at all.
+        return -1_987_654_321 - number
+    if isinstance(value, datetime):
+        return datetime(1901, 2, 3, 4, 5, 6, 700_000 + number, tzinfo=UTC)
+    if isinstance(value, date):
+        return date(1901, 2, 3 + number)
+    raise TypeError(f"{name!r}: no stand-in for a {type(value).__name__}")
+
+
+class CompiledQuery:
+    """A queryset, built by ``build(**values)``, compiled once per connection.
+
+    Calling it with the same keyword arguments as ``build`` returns the list
+    the queryset would have returned for them. Only querysets of model
+    instances (no ``values()``, no ``prefetch_related()``) can be compiled.
+    """
+
+    def __init__(self, build, *, using=DEFAULT_DB_ALIAS):
+        self.build = build
+        self.using = using
+        # Keyed by the connection object: each thread has its own, and a
+        # compiler belongs to the connection it was made for.
+        self._compiled = weakref.WeakKeyDictionary()
+
+    def _compile(self, connection, values):
+        slots = {
+            name: _stand_in(name, value, number)
+            for number, (name, value) in enumerate(sorted(values.items()))
+        }
+        queryset = self.build(**slots)
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise ValueError("only querysets of model instances, without prefetching")
+        compiled = _Compiled(queryset, slots, connection)
+        self._compiled[connection] = compiled
+        return compiled
+
+    def __call__(self, **values):
+        connection = connections[self.using]
+        compiled = self._compiled.get(connection) or self._compile(connection, values)
+        return compiled.run(connection, values)
