@@ -496,6 +496,10 @@ def approve_through_review_page(port, cookies, pk):
 
 EDGE_ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
 NGINX_TTL = 5  # proxy_cache_valid 200 5s, in deploy/nginx-site.conf
+# nginx keeps time in whole seconds: a copy stored at 12.0 s with a 5 s life
+# is fresh until its clock passes 17, that is up to 18.0 s. Checks that need a
+# copy expired wait NGINX_TTL + 1 after it was stored.
+NGINX_TTL_ROUNDING = 1
 # A query string nginx never caches (only a page number may be) and the views
 # ignore: for checks meant for an app server, not for nginx's cached copy.
 PAST_NGINX = "?past-nginx=1"
@@ -533,7 +537,7 @@ def check_micro_cache(services):
     )  # fmt: skip
     # Past its 5 s, nginx asks an app server with the ETag: a 304, no page made.
     before = _app_log_statuses(services, EDGE_ARTICLE).count("304")
-    time.sleep(NGINX_TTL + 0.5)
+    time.sleep(NGINX_TTL + NGINX_TTL_ROUNDING + 0.2)
     status, headers, _ = request(port, "GET", EDGE_ARTICLE)
     seen = response_header(headers, "x-cache-status")
     wait_until(
@@ -579,7 +583,8 @@ def check_both_app_servers_stopped(services, forms):
         app.terminate()
     for app in services.apps:
         app.wait(timeout=45)
-    time.sleep(NGINX_TTL + 1)  # past the micro-cache's lifetime: what follows is stale
+    # Past the micro-cache's lifetime: what follows is stale.
+    time.sleep(NGINX_TTL + NGINX_TTL_ROUNDING + 0.2)
     for path in ("/", EDGE_ARTICLE):
         status, headers, text = request(port, "GET", path)
         seen = response_header(headers, "x-cache-status")
@@ -635,10 +640,11 @@ def check_edit_shows_through_nginx(services, cookies, pk):
             waited = time.monotonic() - approved_at
             break
         time.sleep(0.25)
-    # The copy cached just before the approval is fresh for up to NGINX_TTL; the
-    # first request after that gets it once more while nginx fetches the new page.
+    # The copy cached just before the approval is fresh for up to NGINX_TTL (and
+    # nginx's whole-second rounding); the first request after that gets it once
+    # more while nginx fetches the new page.
     check(
-        waited is not None and waited <= NGINX_TTL + 1.5,
+        waited is not None and waited <= NGINX_TTL + NGINX_TTL_ROUNDING + 1.5,
         f"and shows through nginx within its {NGINX_TTL} s and one background refresh "
         f"({waited and round(waited, 1)} s)",
     )
