@@ -2,7 +2,7 @@
 
 Sets the site up as bench/server.py does (production settings, DEBUG off,
 demo data, static files collected, the page cache off), then renders the
-article, home, a topic and a program page in this process with the test
+article, home, a topic, a program and a search page in this process with the test
 client and prints, per page: CPU ms per request, queries per request,
 Python function calls per request, and the top functions by cumulative and
 by own time.
@@ -35,6 +35,7 @@ PAGES = {
     "home": "/",
     "topic": None,  # the first topic, found once the site is set up
     "program": None,  # the first published program
+    "search": "/search/?q=heroin+withdrawal",  # the two-word query make bench measures
 }
 
 

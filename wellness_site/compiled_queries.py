@@ -12,6 +12,13 @@ and related-object populators).
 Nothing is cached but the SQL text: every call runs the query, so what a
 page shows is as current as with the plain queryset.
 
+On PostgreSQL the SQL is also prepared on each database session (``PREPARE``,
+then ``EXECUTE`` with the values): the server then plans it once per session,
+not on every request, and planning these few-row joins took longer than
+running them (0.3 ms against 0.06 ms for the article's own query). Prepared
+statements belong to a session, so they need one: a pooler in transaction
+mode would break them; ``DATABASE_PREPARED_STATEMENTS=false`` turns them off.
+
     live_by_slug = CompiledQuery(
         lambda slug, now: ArticleVersion.objects.live(now=now).filter(slug=slug)
     )
@@ -24,11 +31,39 @@ compile step checks that every stand-in came out as a parameter and none
 was written into the SQL text, and refuses the query otherwise.
 """
 
+import itertools
+import logging
+import re
 import weakref
 from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.signals import connection_created
 from django.db.models.query import ModelIterable, get_related_populators
+
+logger = logging.getLogger(__name__)
+
+# The statements prepared on each connection's current session, by name:
+# True once prepared, False where PostgreSQL refused (the plain SQL is run).
+_prepared = weakref.WeakKeyDictionary()
+_statement_numbers = itertools.count(1)
+# Django's placeholders, and its escaped percent sign, in compiled SQL.
+_PLACEHOLDER = re.compile(r"%s|%%")
+
+
+def _new_session(sender, connection, **kwargs):
+    """A new session has none of the old one's prepared statements."""
+    _prepared.pop(connection, None)
+
+
+connection_created.connect(_new_session, dispatch_uid="compiled_queries_new_session")
+
+
+def _numbered(sql):
+    """Django's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``… (and ``%%`` as ``%``)."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
 class _Compiled:
@@ -61,13 +96,56 @@ class _Compiled:
         if compiler.has_composite_fields(columns):
             raise ValueError("composite primary keys are not supported")
         self.converters = compiler.get_converters(columns)
+        self.statement = None
+        if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+            self.statement = f"compiled_query_{next(_statement_numbers)}"
+            arguments = ", ".join(["%s"] * len(self.params))
+            self.execute_sql = f"EXECUTE {self.statement}"
+            if arguments:
+                self.execute_sql += f" ({arguments})"
+
+    def _prepare(self, connection):
+        """PREPARE the statement on this session: True, or False if PostgreSQL refused it."""
+        connection.ensure_connection()
+        # Straight on the driver's connection: preparing is not one of the
+        # page's queries, and it is not transactional (it outlives a rollback).
+        in_transaction = not connection.get_autocommit()
+        with connection.connection.cursor() as cursor:
+            if in_transaction:
+                cursor.execute("SAVEPOINT compiled_query_prepare")
+            try:
+                cursor.execute(f"PREPARE {self.statement} AS {_numbered(self.sql)}")
+            except connection.Database.Error as error:  # the driver's own, unwrapped
+                # A parameter whose type PostgreSQL cannot infer, say: the
+                # plain SQL still works, planned on every call.
+                logger.warning("query not prepared: %s", type(error).__name__)
+                if in_transaction:
+                    cursor.execute("ROLLBACK TO SAVEPOINT compiled_query_prepare")
+                return False
+            finally:
+                if in_transaction:
+                    cursor.execute("RELEASE SAVEPOINT compiled_query_prepare")
+        return True
+
+    def _sql(self, connection):
+        """What to run on this connection: EXECUTE of the prepared statement, or the SQL."""
+        if self.statement is None:
+            return self.sql
+        # Looked up after ensure_connection(): connecting starts a new session.
+        connection.ensure_connection()
+        prepared = _prepared.setdefault(connection, {})
+        ready = prepared.get(self.statement)
+        if ready is None:
+            ready = prepared[self.statement] = self._prepare(connection)
+        return self.execute_sql if ready else self.sql
 
     def run(self, connection, values):
         params = list(self.params)
         for index, name in self.positions:
             params[index] = _adapt(connection, values[name])
+        sql = self._sql(connection)
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         alias = connection.alias
         found = []

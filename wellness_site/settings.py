@@ -157,6 +157,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL, the public pages' queries are prepared once per database
+# session (wellness_site/compiled_queries.py). Off for a pooler in
+# transaction mode, which hands each transaction a different session.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -165,3 +165,68 @@ def test_a_value_of_a_type_with_no_stand_in_is_refused():
     compiled = CompiledQuery(lambda flag: Topic.objects.filter(pk=flag))
     with pytest.raises(TypeError):
         compiled(flag=True)
+
+
+# --- PostgreSQL: planned once per session (PREPARE), then only executed ---------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@postgresql_only
+def test_on_postgresql_a_compiled_query_is_prepared_once_and_executed(demo_data):
+    slug = "heroin-withdrawal-symptoms-and-timeline"
+    views._live_version_at(slug=slug, now=timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        (version,) = views._live_version_at(slug=slug, now=timezone.now())
+    assert version.slug == slug
+    (sql,) = [query["sql"] for query in captured]
+    assert sql.startswith("EXECUTE compiled_query_")
+    name = sql.split()[1]
+    # The page's own query, with the values bound by the server, not written in.
+    statement = _prepared_statements()[name]
+    assert "content_articleversion" in statement and "$1" in statement
+    assert slug not in statement
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_session_prepares_again():
+    Topic.objects.create(name="Withdrawal", slug="withdrawal", description="About it.", order=1)
+    first = views._topic_at(slug="withdrawal")
+    # What a restarted database or a recycled connection looks like to Django.
+    connection.close()
+    assert not any(name.startswith("compiled_query_") for name in _prepared_statements())
+    again = views._topic_at(slug="withdrawal")
+    assert [topic.pk for topic in again] == [topic.pk for topic in first] != []
+    assert any(name.startswith("compiled_query_") for name in _prepared_statements())
+
+
+@postgresql_only
+def test_a_query_postgresql_cannot_prepare_still_runs_and_keeps_the_transaction(demo_data):
+    # "$1 IS NOT NULL": PostgreSQL cannot tell the parameter's type, so PREPARE fails.
+    compiled = CompiledQuery(
+        lambda slug: Topic.objects.filter(slug=slug).extra(where=["%s IS NOT NULL"], params=[slug])
+    )
+    # Twice: once preparing (refused), once knowing it is not prepared.
+    for _ in range(2):
+        found = compiled(slug="withdrawal")
+        assert [topic.slug for topic in found] == ["withdrawal"]
+    # The test's transaction is still usable: the refusal was rolled back alone.
+    assert Topic.objects.filter(slug="withdrawal").exists()
+
+
+@postgresql_only
+def test_prepared_statements_can_be_turned_off(demo_data, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    compiled = CompiledQuery(lambda slug: Topic.objects.filter(slug=slug))
+    with CaptureQueriesContext(connection) as captured:
+        assert [topic.slug for topic in compiled(slug="withdrawal")] == ["withdrawal"]
+    assert captured[0]["sql"].startswith("SELECT")
