@@ -30,20 +30,31 @@ class FragmentCache:
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_render(self, key, render):
-        """The fragment stored under ``key``, or ``render()``'s result, now stored."""
+    def get(self, key):
+        """The value stored under ``key``, or None."""
         if not self.enabled:
-            return render()
+            return None
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
-                return found
-        value = render()
+            return found
+
+    def set(self, key, value):
+        if not self.enabled:
+            return
         with self._lock:
             self._entries[key] = value
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get_or_render(self, key, render):
+        """The fragment stored under ``key``, or ``render()``'s result, now stored."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        value = render()
+        self.set(key, value)
         return value
 
     def clear(self):

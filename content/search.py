@@ -25,6 +25,7 @@ two more only when a word found nothing and a spelling correction is tried:
 """
 
 import difflib
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from content.fragments import FragmentCache
 from content.models import (
     LISTING_DEFERRED_FIELDS,
     Article,
@@ -42,6 +44,7 @@ from content.models import (
     SearchWord,
 )
 from content.search_words import STOP_WORDS, plain_text, significant, stem, words
+from wellness_site.compiled_queries import CompiledQuery
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 20
@@ -221,9 +224,9 @@ def _postgres_spelling(candidates):
         return {word: (known, options) for word, known, options in cursor.fetchall()}
 
 
-def _postgres_results(weights):
-    terms = " or ".join(weights)
-    typed = [term for term, weight in weights.items() if weight == 1.0]
+def _postgres_search(typed_count, *, ranked, terms, now, **typed):
+    """The ranked search for ``terms``, with a match flag for each of ``typed_count`` words."""
+    typed = [typed[f"typed_{n}"] for n in range(typed_count)]
     # Every word counts (synonyms' words too); the words typed count again,
     # a little, so that of two equal matches the one for the typed words wins.
     rank = (
@@ -235,16 +238,18 @@ def _postgres_results(weights):
     matches = "ARRAY[{}]::boolean[]".format(
         ", ".join(
             ["content_searchdocument.vector @@ plainto_tsquery('english'::regconfig, %s)"]
-            * len(typed)
+            * typed_count
         )
     )
-    versions = (
-        ArticleVersion.objects.live()
-        .defer(*(name for name in LISTING_DEFERRED_FIELDS if name != "body"))
+    return (
+        ArticleVersion.objects.live(now=now)
+        # The body, for passages, comes from _bodies(): reading it here made
+        # PostgreSQL decompress and send every result's whole article.
+        .defer(*LISTING_DEFERRED_FIELDS)
         # Raw SQL for the stored vector and its GIN index; values are parameters.
         .extra(  # noqa: S610  # nosec
             select={"rank": rank, "matches": matches},
-            select_params=[" or ".join(typed) or terms, terms, *typed],
+            select_params=[ranked, terms, *typed],
             tables=["content_searchdocument"],
             where=[
                 "content_searchdocument.version_id = content_articleversion.id",
@@ -254,15 +259,63 @@ def _postgres_results(weights):
         )
         .order_by("-rank", "title")[:MAX_RESULTS]
     )
+
+
+# The search's SQL for one to this many typed words is compiled once per
+# process and prepared once per database session (wellness_site.compiled_queries);
+# a longer query is built afresh.
+COMPILED_SEARCH_WORDS = 8
+_compiled_searches = {
+    count: CompiledQuery(functools.partial(_postgres_search, count))
+    for count in range(COMPILED_SEARCH_WORDS + 1)
+}
+
+
+def _postgres_results(weights):
+    terms = " or ".join(weights)
+    typed = [term for term, weight in weights.items() if weight == 1.0]
+    values = {
+        "ranked": " or ".join(typed) or terms,
+        "terms": terms,
+        "now": timezone.now(),
+        **{f"typed_{n}": word for n, word in enumerate(typed)},
+    }
+    compiled = _compiled_searches.get(len(typed))
+    versions = compiled(**values) if compiled else _postgres_search(len(typed), **values)
     results = list(versions)
+    bodies = _bodies(results)
     matched = set()
     highlight = _highlighter(weights)
     for version in results:
+        version.body = bodies[version.content_hash]
         version.passage = _passage_from_markdown(version.body, highlight) or _passage(
             version.summary, highlight
         )
         matched.update(term for term, hit in zip(typed, version.matches, strict=True) if hit)
     return results, matched
+
+
+# Approved bodies by their version's content fingerprint (content_hash covers
+# the body, so a key always names the same text): for passages, read from the
+# database once per process, not with every search. Article text only, never
+# anything typed.
+_approved_bodies = FragmentCache(max_entries=512)
+
+
+def _bodies(versions):
+    """{content_hash: body} for ``versions``; one query for those not kept yet."""
+    bodies = {}
+    for version in versions:
+        body = _approved_bodies.get(version.content_hash)
+        if body is not None:
+            bodies[version.content_hash] = body
+    missing = [version.pk for version in versions if version.content_hash not in bodies]
+    if missing:
+        rows = ArticleVersion.objects.filter(pk__in=missing).values_list("content_hash", "body")
+        for fingerprint, body in rows:
+            bodies[fingerprint] = body
+            _approved_bodies.set(fingerprint, body)
+    return bodies
 
 
 # ---- SQLite: the lexicon and the articles' words, kept per set of live versions ----

@@ -129,7 +129,7 @@ class _Compiled:
 
     def _sql(self, connection):
         """What to run on this connection: EXECUTE of the prepared statement, or the SQL."""
-        if self.statement is None:
+        if self.statement is None or not settings.DATABASE_PREPARED_STATEMENTS:
             return self.sql
         # Looked up after ensure_connection(): connecting starts a new session.
         connection.ensure_connection()

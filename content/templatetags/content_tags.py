@@ -110,6 +110,37 @@ def reuse(parser, token):
     return ReusedFragmentNode(nodelist, name, extra_keys)
 
 
+# Where a search result's passage goes in its kept card (a private-use
+# character, which no article text holds).
+_PASSAGE_SLOT = "\ue000passage\ue000"
+
+
+@register.simple_tag
+def search_result(version):
+    """A search result (includes/search_result.html): its card, and the passage that matched.
+
+    The passage depends on what the visitor typed and is made for each search,
+    never kept; the card around it shows only what the version froze at
+    approval, so it is rendered once per version, as ``article_card`` is.
+    """
+    key = ("search-result", version.pk, version.approved_at, get_language(), get_script_prefix())
+    head, tail = fragments.get_or_render(key, lambda: _search_result_parts(version))
+    passage = getattr(version, "passage", "")
+    if passage:
+        passage = format_html('<p class="search-passage">{}</p>', passage)
+    # Safe: head and tail come from an autoescaped template; the passage was
+    # escaped by format_html (and, before it, by content.search._passage).
+    return mark_safe(head + passage + tail)  # noqa: S308  # nosec
+
+
+def _search_result_parts(version):
+    html = render_to_string(
+        "includes/search_result.html", {"article": version, "passage_slot": _PASSAGE_SLOT}
+    )
+    head, _slot, tail = html.partition(_PASSAGE_SLOT)
+    return head, tail
+
+
 @register.simple_tag
 def article_card(version):
     """An approved version's card in a list (includes/article_card.html), rendered once.

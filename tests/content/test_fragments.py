@@ -118,3 +118,30 @@ def test_the_kept_header_marks_the_current_page(client, demo_data, no_page_cache
         assert current("/articles/") == ["/articles/"]
         assert current("/topics/") == ["/topics/"]
         assert current("/programs/") == ["/programs/"]
+
+
+def test_search_results_are_byte_identical_with_and_without_kept_cards(
+    client, demo_data, no_page_cache
+):
+    # The cards are kept; the passages, made from what was typed, never are.
+    urls = [f"/search/?q={q}" for q in ("withdrawal", "heroin+withdrawal", "narcan", "methadone")]
+    with fragments_disabled():
+        fresh = {url: _get(client, url) for url in urls}
+    first = {url: _get(client, url) for url in urls}
+    reused = {url: _get(client, url) for url in urls}
+    for url in urls:
+        assert b'class="search-passage"' in fresh[url], url
+        assert first[url] == fresh[url], url
+        assert reused[url] == fresh[url], url
+    # One card kept per result shown, whatever the query: no passage inside.
+    cards = [value for key, value in fragments._entries.items() if key[0] == "search-result"]
+    assert cards
+    assert not any("<mark>" in head + tail for head, tail in cards)
+
+
+def test_a_kept_search_card_shows_each_query_its_own_passage(client, demo_data, no_page_cache):
+    first = _get(client, "/search/?q=methadone").decode()
+    second = _get(client, "/search/?q=buprenorphine").decode()
+    assert "<mark>methadone</mark>" in first.lower() or "<mark>Methadone</mark>" in first
+    assert "buprenorphine</mark>" in second.lower()
+    assert "methadone</mark>" not in second.lower()

@@ -1,5 +1,7 @@
 """PostgreSQL serves search from its GIN indexes, not by reading every article."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +26,10 @@ def _plans(queries, bitmap_only=False):
     return plans
 
 
-def test_search_reads_no_table_end_to_end(make_article):
+def test_search_reads_no_table_end_to_end(make_article, settings):
+    # The plain SQL, to EXPLAIN it here: a statement prepared earlier in the
+    # session keeps the plan it was given then, whatever is SET below.
+    settings.DATABASE_PREPARED_STATEMENTS = False
     for n in range(3):
         make_article(title=f"Naloxone {n}", slug=f"naloxone-{n}")
     # The demo has a handful of rows: without enable_seqscan off the planner
@@ -56,3 +61,19 @@ def test_the_gin_indexes_serve_the_searchs_matches(make_article):
     )
     assert "content_searchdocument_vector" in full_text_plan, full_text_plan
     assert "content_searchword_trigram" in look_alike_plan, look_alike_plan
+
+
+def test_an_approved_body_is_read_for_passages_once_not_with_every_search(make_article, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False  # the SQL itself, to read it
+    body = f"## Carry it\n\nKeep naloxone where you can reach it ({uuid.uuid4().hex}).\n"
+    make_article(title="Naloxone at home", slug="naloxone-at-home", body=body)
+    with CaptureQueriesContext(connection) as first:
+        found = run_search("naloxone").results
+    with CaptureQueriesContext(connection) as again:
+        repeat = run_search("naloxone").results
+    # synonyms, search, the new body; then synonyms and search only.
+    assert (len(first), len(again)) == (3, 2)
+    (search,) = [q["sql"] for q in again if "ts_rank" in q["sql"]]
+    assert '"body"' not in search
+    for results in (found, repeat):
+        assert "Keep <mark>naloxone</mark> where you can reach it" in results[0].passage

@@ -230,3 +230,26 @@ def test_prepared_statements_can_be_turned_off(demo_data, settings):
     with CaptureQueriesContext(connection) as captured:
         assert [topic.slug for topic in compiled(slug="withdrawal")] == ["withdrawal"]
     assert captured[0]["sql"].startswith("SELECT")
+
+
+@postgresql_only
+def test_the_search_is_prepared_and_finds_what_the_plain_sql_finds(demo_data, settings):
+    from content.search import COMPILED_SEARCH_WORDS, run_search
+
+    queries = ["heroin withdrawal", "narcan", "methadone or buprenorphine for my son"]
+    # More typed words than are compiled: built afresh, found the same way.
+    long_query = "heroin withdrawal detox methadone buprenorphine naloxone overdose relapse rehab"
+    assert len(long_query.split()) > COMPILED_SEARCH_WORDS
+    queries.append(long_query)
+    for query in queries:
+        run_search(query)
+    with CaptureQueriesContext(connection) as captured:
+        prepared = [run_search(query).results for query in queries]
+    assert sum(q["sql"].startswith("EXECUTE compiled_query_") for q in captured) == 3
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    plain = [run_search(query).results for query in queries]
+    for found, expected in zip(prepared, plain, strict=True):
+        assert found
+        assert [(v.pk, v.rank, v.matches, v.passage) for v in found] == [
+            (v.pk, v.rank, v.matches, v.passage) for v in expected
+        ]
