@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from center import page_data
 from center.models import CenterPage, Credential, InsurancePlan, Program, StaffMember
 from center.structured_data import clinic_json_ld
 from content.context_processors import center_for_request
 from content.models import Article, ArticleVersion
 from wellness_site.compiled_queries import CompiledQuery
+from wellness_site.kept_pages import render_kept
 
 
 def _programs_for_services():
@@ -53,17 +55,27 @@ _program_articles = CompiledQuery(
 
 @require_GET
 def program_detail(request, slug):
-    found = _program_at(slug=slug)
+    found = _program_at.rows(slug=slug)
     if not found:
         raise Http404(_("No such program."))
-    program = found[0]
-    articles = _program_articles(program_id=program.pk, now=timezone.now())
-    center = center_for_request(request)
-    json_ld = clinic_json_ld(center, site_url=settings.SITE_URL, programs=[program])
-    return render(
+    program = found.objects[0]
+    articles = _program_articles.rows(program_id=program.pk, now=timezone.now())
+    admissions_pages = page_data.admissions_pages()
+
+    def context():
+        center = center_for_request(request)
+        return {
+            "program": program,
+            "articles": articles.objects,
+            "admissions_pages": admissions_pages,
+            "json_ld": clinic_json_ld(center, site_url=settings.SITE_URL, programs=[program]),
+        }
+
+    return render_kept(
         request,
         "center/program_detail.html",
-        {"program": program, "articles": articles, "json_ld": json_ld},
+        inputs=(found, articles, admissions_pages),
+        context=context,
     )
 
 

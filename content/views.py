@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from center import page_data
 from content.context_processors import center_for_request, center_state
 from content.fragments import fragments
 from content.models import (
@@ -30,6 +31,7 @@ from content.structured_data import article_json_ld
 from content.templatetags.content_tags import json_ld
 from wellness_site.admin_site import staff_page
 from wellness_site.compiled_queries import CompiledQuery
+from wellness_site.kept_pages import render_kept
 
 ARTICLES_PER_PAGE = 10
 
@@ -80,24 +82,34 @@ _live_first_screen = CompiledQuery(
 _recently_reviewed = CompiledQuery(
     lambda now: _live_cards(now).order_by("-last_reviewed", "title")[:RECENTLY_REVIEWED_COUNT]
 )
-_published_topic_rows = CompiledQuery(lambda now: _published_topics(now))
+_published_topic_rows = CompiledQuery(_published_topics)
 
 
 @require_GET
 def home(request):
     now = timezone.now()
-    live = {version.slug for version in _live_first_screen(now=now)}
-    return render(
-        request,
-        "content/home.html",
-        {
+    first_screen = _live_first_screen.rows(now=now)
+    topics = _published_topic_rows.rows(now=now)
+    recently_reviewed = _recently_reviewed.rows(now=now)
+    programs = page_data.published_programs()
+
+    def context():
+        live = {version.slug for version in first_screen.objects}
+        return {
             "overdose_article": OVERDOSE_ARTICLE_SLUG if OVERDOSE_ARTICLE_SLUG in live else None,
             "withdrawal_article": (
                 WITHDRAWAL_ARTICLE_SLUG if WITHDRAWAL_ARTICLE_SLUG in live else None
             ),
-            "topics": _published_topic_rows(now=now),
-            "recently_reviewed": _recently_reviewed(now=now),
-        },
+            "topics": topics.objects,
+            "recently_reviewed": recently_reviewed.objects,
+            "programs": programs,
+        }
+
+    return render_kept(
+        request,
+        "content/home.html",
+        inputs=(first_screen, topics, recently_reviewed, programs),
+        context=context,
     )
 
 
@@ -199,20 +211,40 @@ _related_cards = CompiledQuery(
 )
 
 
-def _render_article(request, version, *, preview_of=None):
-    """An article page from ``version``: an approved version, or a preview of the working copy."""
+def _render_article(request, version, *, preview_of=None, version_rows=None):
+    """An article page from ``version``: an approved version, or a preview of the working copy.
+
+    A live version's page is kept (wellness_site.kept_pages), its inputs
+    being ``version_rows`` (the query that found the version), its topics,
+    its related articles and its programs; a preview is always made afresh.
+    """
     article_id = version.article_id
-    topics = _article_topics(article_id=article_id)
-    json_ld_html, breadcrumb_html = _article_trail(request, version, topics, preview_of=preview_of)
-    context = {
-        "article": version,
-        "article_html": _article_html(version, preview_of=preview_of),
-        "breadcrumb_html": breadcrumb_html,
-        "json_ld_html": json_ld_html,
-        "related_articles": _related_cards(article_id=article_id, now=timezone.now()),
-        "preview_of": preview_of,
-    }
-    return render(request, "content/article_detail.html", context)
+    topics = _article_topics.rows(article_id=article_id)
+    related = _related_cards.rows(article_id=article_id, now=timezone.now())
+    programs = page_data.article_programs(article_id)
+
+    def context():
+        json_ld_html, breadcrumb_html = _article_trail(
+            request, version, topics.objects, preview_of=preview_of
+        )
+        return {
+            "article": version,
+            "article_html": _article_html(version, preview_of=preview_of),
+            "breadcrumb_html": breadcrumb_html,
+            "json_ld_html": json_ld_html,
+            "related_articles": related.objects,
+            "programs": programs,
+            "preview_of": preview_of,
+        }
+
+    if preview_of is not None or version_rows is None:
+        return render(request, "content/article_detail.html", context())
+    return render_kept(
+        request,
+        "content/article_detail.html",
+        inputs=(version_rows, topics, related, programs),
+        context=context,
+    )
 
 
 # What an article page shows of its version. Not loaded: the Markdown it
@@ -246,10 +278,10 @@ _live_version_at = CompiledQuery(
 
 
 def _live_version_or_redirect(slug, url_name="article_detail"):
-    """The live version at ``slug``; or a 301 from an address the article had before."""
-    found = _live_version_at(slug=slug, now=timezone.now())
+    """The live version at ``slug`` (``QueryRows``); or a 301 from an address it had before."""
+    found = _live_version_at.rows(slug=slug, now=timezone.now())
     if found:
-        return found[0], None
+        return found, None
     # An older approved version had this address: send visitors to today's.
     moved = (
         ArticleVersion.objects.filter(slug=slug, article__in=Article.objects.published())
@@ -264,16 +296,17 @@ def _live_version_or_redirect(slug, url_name="article_detail"):
 
 @require_GET
 def article_detail(request, slug):
-    version, moved = _live_version_or_redirect(slug)
-    return moved or _render_article(request, version)
+    found, moved = _live_version_or_redirect(slug)
+    return moved or _render_article(request, found.objects[0], version_rows=found)
 
 
 @require_GET
 def article_review_history(request, slug):
     """Every approval of the article visitors can see, newest first: the public review record."""
-    version, moved = _live_version_or_redirect(slug, "article_review_history")
+    found, moved = _live_version_or_redirect(slug, "article_review_history")
     if moved:
         return moved
+    version = found.objects[0]
     history = (
         ArticleVersion.objects.filter(article=version.article_id, publish_at__lte=timezone.now())
         .select_related("reviewer", "review__reviewer")
@@ -305,8 +338,13 @@ def article_preview(request, pk):
 
 @require_GET
 def topic_list(request):
-    topics = _published_topic_rows(now=timezone.now())
-    return render(request, "content/topic_list.html", {"topics": topics})
+    topics = _published_topic_rows.rows(now=timezone.now())
+    return render_kept(
+        request,
+        "content/topic_list.html",
+        inputs=(topics,),
+        context=lambda: {"topics": topics.objects},
+    )
 
 
 _topic_at = CompiledQuery(lambda slug: Topic.objects.filter(slug=slug))
@@ -317,12 +355,17 @@ _topic_cards = CompiledQuery(
 
 @require_GET
 def topic_detail(request, slug):
-    found = _topic_at(slug=slug)
+    found = _topic_at.rows(slug=slug)
     if not found:
         raise Http404(_("No such topic."))
-    topic = found[0]
-    articles = _topic_cards(topic_id=topic.pk, now=timezone.now())
-    return render(request, "content/topic_detail.html", {"topic": topic, "articles": articles})
+    topic = found.objects[0]
+    articles = _topic_cards.rows(topic_id=topic.pk, now=timezone.now())
+    return render_kept(
+        request,
+        "content/topic_detail.html",
+        inputs=(found, articles),
+        context=lambda: {"topic": topic, "articles": articles.objects},
+    )
 
 
 @require_GET

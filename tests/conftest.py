@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from content.fragments import fragments
+from wellness_site.kept_pages import kept_pages
 
 # The Chromium fixtures (browser, site, open_page), for every folder's browser tests.
 pytest_plugins = ["tests.browser_fixtures"]
@@ -55,10 +56,12 @@ def _fresh_cache():
     for alias in settings.CACHES:
         caches[alias].clear()
     fragments.clear()  # rendered parts kept in this process (content.fragments)
+    kept_pages.clear()  # and whole pages (wellness_site.kept_pages)
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
     fragments.clear()
+    kept_pages.clear()
 
 
 @pytest.fixture

@@ -139,15 +139,18 @@ class _Compiled:
             ready = prepared[self.statement] = self._prepare(connection)
         return self.execute_sql if ready else self.sql
 
-    def run(self, connection, values):
+    def fetch(self, connection, values):
+        """The rows the database returns for ``values``, as the driver gives them."""
         params = list(self.params)
         for index, name in self.positions:
             params[index] = _adapt(connection, values[name])
         sql = self._sql(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        alias = connection.alias
+            return tuple(cursor.fetchall())
+
+    def build(self, alias, rows):
+        """Model instances from ``fetch()``'s rows, as the queryset would have made them."""
         found = []
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
@@ -159,6 +162,33 @@ class _Compiled:
                 setattr(obj, attribute, row[position])
             found.append(obj)
         return found
+
+
+class QueryRows:
+    """One run of a compiled query: the rows as the database sent them, and instances.
+
+    ``key`` is the rows themselves, a tuple of tuples of plain values: two runs
+    with equal keys returned the same data, so whatever is made from one is
+    right for the other (wellness_site.kept_pages). The model instances are
+    only built when ``objects`` is first read.
+    """
+
+    __slots__ = ("_alias", "_compiled", "_objects", "key")
+
+    def __init__(self, compiled, alias, rows):
+        self._compiled = compiled
+        self._alias = alias
+        self.key = rows
+        self._objects = None
+
+    @property
+    def objects(self):
+        if self._objects is None:
+            self._objects = self._compiled.build(self._alias, self.key)
+        return self._objects
+
+    def __bool__(self):
+        return bool(self.key)
 
 
 def _adapt(connection, value):
@@ -217,7 +247,11 @@ class CompiledQuery:
         self._compiled[connection] = compiled
         return compiled
 
-    def __call__(self, **values):
+    def rows(self, **values):
+        """What the query returns for ``values``: its raw rows, and instances when asked."""
         connection = connections[self.using]
         compiled = self._compiled.get(connection) or self._compile(connection, values)
-        return compiled.run(connection, values)
+        return QueryRows(compiled, connection.alias, compiled.fetch(connection, values))
+
+    def __call__(self, **values):
+        return self.rows(**values).objects

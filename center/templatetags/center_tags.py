@@ -1,13 +1,16 @@
 """The center's programs and pages, placed on pages other apps own.
 
     {% load center_tags %}
-    {% article_programs article.article_id %}   on an article: programs it explains
-    {% home_programs %}                         on the home page: "Our programs"
-    {% admissions_links %}                      on the call-back page: what to expect
-    {% accreditation_summary %}                 in the footer: "Licensed by … · Accredited by …"
+    {% article_programs programs %}   on an article: programs it explains
+    {% home_programs programs %}      on the home page: "Our programs"
+    {% admissions_links pages %}      on a program page: what to expect
+    {% admissions_links %}            on the call-back page, which reads them itself
+    {% accreditation_summary %}       in the footer: "Licensed by … · Accredited by …"
 
-The first three run one query each; the footer's line runs none once cached,
-and never touches the database on an error page (rendered without a request).
+The view reads what the first three show (``center.page_data``), so that a
+page's every input is known before it is rendered; the footer's line reads
+the cached credentials, which a kept page's key holds too, and never touches
+the database on an error page (rendered without a request).
 """
 
 import logging
@@ -19,42 +22,38 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from center.models import CenterPage, Credential, Program, credential_verb
+from center import page_data
+from center.models import credential_verb
 from center.signals import CREDENTIALS_CACHE_KEY
-from wellness_site.compiled_queries import CompiledQuery
 
 logger = logging.getLogger(__name__)
 register = template.Library()
 
 
-# Compiled once per process (wellness_site.compiled_queries): they run on
-# every article and on the home page.
-_article_programs = CompiledQuery(
-    lambda article_id: (
-        Program.objects.published().filter(articles=article_id).only("name", "slug", "summary")
-    )
-)
-_published_programs = CompiledQuery(
-    lambda: Program.objects.published().only("name", "slug", "summary")
-)
+def _instances(found):
+    """Model instances from a ``QueryRows`` or a plain list."""
+    return getattr(found, "objects", found)
 
 
 @register.inclusion_tag("center/includes/article_programs.html", takes_context=True)
-def article_programs(context, article_id):
-    """The published programs linked to the article with pk ``article_id``."""
-    return {"programs": _article_programs(article_id=article_id), "center": context.get("center")}
+def article_programs(context, programs):
+    """The published programs linked to the article (``page_data.article_programs``)."""
+    return {"programs": _instances(programs), "center": context.get("center")}
 
 
 @register.inclusion_tag("center/includes/home_programs.html")
-def home_programs():
-    return {"programs": _published_programs()}
+def home_programs(programs):
+    """Every published program (``page_data.published_programs``)."""
+    return {"programs": _instances(programs)}
 
 
 @register.inclusion_tag("center/includes/admissions_links.html")
-def admissions_links():
-    pages = CenterPage.objects.published().filter(section=CenterPage.Section.ADMISSIONS)
+def admissions_links(pages=None):
+    """The published admissions pages: as given, or read here."""
+    if pages is not None:
+        return {"pages": _instances(pages)}
     try:
-        return {"pages": list(pages.only("section", "slug", "title"))}
+        return {"pages": page_data.admissions_pages().objects}
     except DatabaseError:
         # The call-back form is shown back, with what was typed, while the
         # database is down: these links must never turn that page into an error.
@@ -63,23 +62,10 @@ def admissions_links():
 
 
 def _credential_rows(context):
-    """``(kind, issuer, valid_until)`` of every credential, from the cache when possible.
-
-    Expiry is applied when rendering, so the cached rows stay right across
-    midnight; any change to a credential clears them (``center.signals``).
-    """
-    rows = cache.get(CREDENTIALS_CACHE_KEY)
-    if rows is not None:
-        return rows
+    """The credentials' rows; on an error page (no request) only what is cached."""
     if context.get("request") is None:
-        return []  # an error page: the database may be what failed
-    try:
-        rows = list(Credential.objects.values_list("kind", "issuer", "valid_until"))
-    except DatabaseError:
-        logger.warning("database unavailable; footer shown without accreditation")
-        return []
-    cache.set(CREDENTIALS_CACHE_KEY, rows, timeout=None)
-    return rows
+        return cache.get(CREDENTIALS_CACHE_KEY) or ()  # the database may be what failed
+    return page_data.credential_rows()
 
 
 def accreditation_parts(rows, today=None):

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from center.models import Program
-from center.templatetags import center_tags
+from center import page_data
+from center.models import CenterPage, Program
 from center.views import _program_articles, _program_at
 from content import views
 from content.models import Article, ArticleVersion, Topic
@@ -88,7 +88,7 @@ def test_the_listing_queries_match_the_orm(demo_data):
             Topic.objects.filter(articles=article.pk).only("name", "slug"),
         )
         _same(
-            center_tags._article_programs(article_id=article.pk),
+            page_data._article_programs(article_id=article.pk),
             Program.objects.published()
             .filter(articles=article.pk)
             .only("name", "slug", "summary"),
@@ -122,8 +122,14 @@ def test_the_home_page_queries_match_the_orm_with_their_annotations(demo_data):
         views._live_cards(now).order_by("-last_reviewed", "title")[:4],
     )
     _same(
-        center_tags._published_programs(),
+        page_data._published_programs(),
         Program.objects.published().only("name", "slug", "summary"),
+    )
+    _same(
+        page_data._admissions_pages(),
+        CenterPage.objects.published()
+        .filter(section=CenterPage.Section.ADMISSIONS)
+        .only("section", "slug", "title"),
     )
 
 

@@ -1,0 +1,136 @@
+"""Whole public pages, rendered once for each set of inputs and reused.
+
+The page cache (``wellness_site.pagecache``) skips the database as well as
+the template, and so must be told when content changes. A kept page skips
+only the template: its view still runs every query on every request, and
+the page is reused only while those queries return exactly the rows it was
+rendered from. Nothing has to invalidate it, a scheduled article goes live
+on time, and a change the page cache missed still shows at once.
+
+What a page is made from, all in its key:
+
+- the raw rows of each query the view ran (``CompiledQuery.rows()``): equal
+  rows, equal data;
+- the center's profile and its credentials (the header, the footer), as the
+  request reads them from the cache;
+- the address, the language, the script prefix, the time zone and today's
+  date there (review banners and expired credentials turn on the date);
+- the template.
+
+A render that reads anything else from the database (a query run from the
+template) is shown but never kept, nor is one that touched the session or
+the CSRF token, so a page that starts to depend on the visitor or on an
+unlisted query is made afresh every time instead of being shown to the
+wrong person or going stale. Kept per process, in memory, in a bounded LRU:
+no other server, cache or log sees a page, and no page is made from what a
+visitor typed (search is never kept).
+"""
+
+from contextlib import contextmanager
+
+from django.db import connections
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.cache import set_response_etag
+from django.utils.translation import get_language
+
+from center.page_data import credential_rows
+from content.context_processors import center_state
+from content.fragments import FragmentCache, fragments
+
+# Every public page of a large site in one language, at some tens of
+# kilobytes each: a few megabytes a process at most.
+MAX_PAGES = 256
+
+kept_pages = FragmentCache(max_entries=MAX_PAGES)
+
+
+def page_key(request, template_name, inputs):
+    """Everything ``template_name`` rendered for ``request`` depends on, or None.
+
+    None when an input cannot be a key (a value the driver returned that is
+    not hashable): such a page is always rendered.
+    """
+    key = (
+        template_name,
+        request.path,
+        get_language(),
+        get_script_prefix(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate(),
+        center_state(request),
+        tuple(credential_rows()),
+        tuple(getattr(found, "key", found) for found in inputs),
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+class _Reads:
+    """Counts the queries run on any database connection while it is active."""
+
+    def __init__(self):
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def watching(self):
+        with _wrapped(list(connections.all(initialized_only=True)), self):
+            yield self
+
+
+@contextmanager
+def _wrapped(connection_list, wrapper):
+    if not connection_list:
+        yield
+        return
+    first, rest = connection_list[0], connection_list[1:]
+    with first.execute_wrapper(wrapper), _wrapped(rest, wrapper):
+        yield
+
+
+def _may_keep(request, response, reads):
+    """Whether this render depended on nothing outside the page's key."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and reads.queries == 0
+        and not (session is not None and session.accessed)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.cookies
+    )
+
+
+def render_kept(request, template_name, *, inputs, context):
+    """``render(request, template_name, context())``, reused while ``inputs`` are the same.
+
+    ``inputs`` are the ``QueryRows`` of every query the view ran for this
+    page (and any other hashable value the page depends on); ``context``
+    is a function returning the template's context, called only when the
+    page has to be rendered.
+    """
+    # fragments_disabled() (tests) turns this off too.
+    key = page_key(request, template_name, inputs) if fragments.enabled else None
+    if key is not None:
+        kept = kept_pages.get(key)
+        if kept is not None:
+            content, etag = kept
+            response = HttpResponse(content)
+            response["ETag"] = etag
+            return response
+    reads = _Reads()
+    with reads.watching():
+        response = render(request, template_name, context())
+    if key is not None and _may_keep(request, response, reads):
+        # The same ETag ConditionalGetMiddleware would give, worked out once.
+        set_response_etag(response)
+        kept_pages.set(key, (response.content, response["ETag"]))
+    return response
