@@ -58,12 +58,12 @@ def program_detail(request, slug):
     found = _program_at.rows(slug=slug)
     if not found:
         raise Http404(_("No such program."))
-    program = found.objects[0]
-    articles = _program_articles.rows(program_id=program.pk, now=timezone.now())
+    articles = _program_articles.rows(program_id=found.column("id")[0], now=timezone.now())
     admissions_pages = page_data.admissions_pages()
 
     def context():
         center = center_for_request(request)
+        program = found.objects[0]
         return {
             "program": program,
             "articles": articles.objects,

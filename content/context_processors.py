@@ -20,11 +20,17 @@ def center_state(request):
     gives a new key.
     """
     if not hasattr(request, "_center_state"):
-        center = center_for_request(request)
-        request._center_state = repr(
-            tuple(getattr(center, field.attname) for field in center._meta.concrete_fields)
-        )
+        request._center_state = profile_state(center_for_request(request))
     return request._center_state
+
+
+def profile_state(center):
+    """Every stored value of ``center``, as a string.
+
+    Worked out once per copy of the profile the cache holds
+    (``CenterProfileQuerySet.get_cached`` stores it beside the values).
+    """
+    return getattr(center, "_stored_state", None) or center.stored_state()
 
 
 def site(request):

@@ -48,6 +48,8 @@ class CenterProfileManager(models.Manager):
         profile = cache.get(CENTER_CACHE_KEY)
         if profile is None:
             profile = self.order_by("pk").first() or self.model()
+            # Worked out once per copy cached, not on every page that reads it.
+            profile._stored_state = profile.stored_state()
             cache.set(CENTER_CACHE_KEY, profile, timeout=None)
         return profile
 
@@ -143,6 +145,10 @@ class CenterProfile(models.Model):
 
     def __str__(self):
         return self.name
+
+    def stored_state(self):
+        """Every stored value, as one string: equal strings, equal profiles."""
+        return repr(tuple(getattr(self, f.attname) for f in self._meta.concrete_fields))
 
     def clean(self):
         super().clean()

@@ -211,40 +211,27 @@ _related_cards = CompiledQuery(
 )
 
 
-def _render_article(request, version, *, preview_of=None, version_rows=None):
-    """An article page from ``version``: an approved version, or a preview of the working copy.
-
-    A live version's page is kept (wellness_site.kept_pages), its inputs
-    being ``version_rows`` (the query that found the version), its topics,
-    its related articles and its programs; a preview is always made afresh.
-    """
-    article_id = version.article_id
+def _article_inputs(article_id):
+    """What an article page shows besides its version: topics, related articles, programs."""
     topics = _article_topics.rows(article_id=article_id)
     related = _related_cards.rows(article_id=article_id, now=timezone.now())
-    programs = page_data.article_programs(article_id)
+    return topics, related, page_data.article_programs(article_id)
 
-    def context():
-        json_ld_html, breadcrumb_html = _article_trail(
-            request, version, topics.objects, preview_of=preview_of
-        )
-        return {
-            "article": version,
-            "article_html": _article_html(version, preview_of=preview_of),
-            "breadcrumb_html": breadcrumb_html,
-            "json_ld_html": json_ld_html,
-            "related_articles": related.objects,
-            "programs": programs,
-            "preview_of": preview_of,
-        }
 
-    if preview_of is not None or version_rows is None:
-        return render(request, "content/article_detail.html", context())
-    return render_kept(
-        request,
-        "content/article_detail.html",
-        inputs=(version_rows, topics, related, programs),
-        context=context,
+def _article_context(request, version, topics, related, programs, *, preview_of=None):
+    """The context of an article page from ``version`` and ``_article_inputs()``."""
+    json_ld_html, breadcrumb_html = _article_trail(
+        request, version, topics.objects, preview_of=preview_of
     )
+    return {
+        "article": version,
+        "article_html": _article_html(version, preview_of=preview_of),
+        "breadcrumb_html": breadcrumb_html,
+        "json_ld_html": json_ld_html,
+        "related_articles": related.objects,
+        "programs": programs,
+        "preview_of": preview_of,
+    }
 
 
 # What an article page shows of its version. Not loaded: the Markdown it
@@ -297,7 +284,15 @@ def _live_version_or_redirect(slug, url_name="article_detail"):
 @require_GET
 def article_detail(request, slug):
     found, moved = _live_version_or_redirect(slug)
-    return moved or _render_article(request, found.objects[0], version_rows=found)
+    if moved:
+        return moved
+    inputs = _article_inputs(found.column("article_id")[0])
+    return render_kept(
+        request,
+        "content/article_detail.html",
+        inputs=(found, *inputs),
+        context=lambda: _article_context(request, found.objects[0], *inputs),
+    )
 
 
 @require_GET
@@ -331,7 +326,12 @@ def article_preview(request, pk):
     article = get_object_or_404(
         Article.objects.select_related("author", "reviewer", "live_version"), pk=pk
     )
-    response = _render_article(request, article_preview_version(article), preview_of=article)
+    # Made afresh for every request, never kept: a working copy is no approved page.
+    version = article_preview_version(article)
+    context = _article_context(
+        request, version, *_article_inputs(version.article_id), preview_of=article
+    )
+    response = render(request, "content/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -358,13 +358,12 @@ def topic_detail(request, slug):
     found = _topic_at.rows(slug=slug)
     if not found:
         raise Http404(_("No such topic."))
-    topic = found.objects[0]
-    articles = _topic_cards.rows(topic_id=topic.pk, now=timezone.now())
+    articles = _topic_cards.rows(topic_id=found.column("id")[0], now=timezone.now())
     return render_kept(
         request,
         "content/topic_detail.html",
         inputs=(found, articles),
-        context=lambda: {"topic": topic, "articles": articles.objects},
+        context=lambda: {"topic": found.objects[0], "articles": articles.objects},
     )
 
 

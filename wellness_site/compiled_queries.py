@@ -190,6 +190,14 @@ class QueryRows:
     def __bool__(self):
         return bool(self.key)
 
+    def column(self, attname):
+        """Each row's value of the queried model's field ``attname``, as the driver gave it.
+
+        For a key (``id``, ``article_id``), without building any instance.
+        """
+        index = self._compiled.model_slice.start + self._compiled.init_list.index(attname)
+        return [row[index] for row in self.key]
+
 
 def _adapt(connection, value):
     """``value`` as the database driver is handed it for a field of its type."""

@@ -259,3 +259,18 @@ def test_the_search_is_prepared_and_finds_what_the_plain_sql_finds(demo_data, se
         assert [(v.pk, v.rank, v.matches, v.passage) for v in found] == [
             (v.pk, v.rank, v.matches, v.passage) for v in expected
         ]
+
+
+def test_rows_give_their_keys_without_instances_and_the_same_instances_on_demand(demo_data):
+    now = timezone.now()
+    found = views._live_version_at.rows(slug=_a_live_slug(), now=now)
+    assert found._objects is None  # nothing built yet
+    assert found.column("article_id") == [found.objects[0].article_id]
+    assert found.column("id") == [found.objects[0].pk]
+    again = views._live_version_at.rows(slug=_a_live_slug(), now=now)
+    assert again.key == found.key  # the same rows, the same key
+    assert not views._live_version_at.rows(slug="no-such-page", now=now)
+
+
+def _a_live_slug():
+    return ArticleVersion.objects.live().order_by("slug").values_list("slug", flat=True)[0]
