@@ -85,7 +85,7 @@ def run_search(query, *, correct_spelling=True):
     tokens = words(clean_query(query))
     if not tokens:
         return SearchOutcome()
-    synonyms = dict(SearchSynonym.objects.values_list("term", "meaning"))
+    synonyms = _synonyms()
     corpus = None if connection.vendor == "postgresql" else _python_corpus()
     results, matched = _results(tokens, synonyms, corpus)
     outcome = SearchOutcome(results=results)
@@ -113,6 +113,20 @@ def run_search(query, *, correct_spelling=True):
     if suggestions and len(outcome.results) < 3:
         outcome.suggestion = " ".join(suggestions.get(token, token) for token in searched)
     return outcome
+
+
+# Read on every search, so that an edit in the admin counts at once on every
+# app server; the map is made once per set of rows read.
+_synonym_rows = CompiledQuery(lambda: SearchSynonym.objects.only("term", "meaning").order_by())
+_synonym_maps = FragmentCache(max_entries=4)
+
+
+def _synonyms():
+    """{term: meaning} for every synonym editors have entered."""
+    found = _synonym_rows.rows()
+    return _synonym_maps.get_or_render(
+        found.key, lambda: {synonym.term: synonym.meaning for synonym in found.objects}
+    )
 
 
 def _results(tokens, synonyms, corpus):

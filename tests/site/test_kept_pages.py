@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Max
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
@@ -49,6 +50,12 @@ def _slug(url):
 
 def _version(url):
     return ArticleVersion.objects.live().get(slug=_slug(url))
+
+
+def _past_demo_pks(model):
+    # The demo's rows are loaded with their pks: PostgreSQL's sequence has
+    # not moved past them.
+    return (model.objects.aggregate(Max("pk"))["pk__max"] or 0) + 1000
 
 
 def _html(client, url):
@@ -158,7 +165,10 @@ def test_a_new_credential_shows_in_the_footer_of_kept_pages(client, kept_urls, n
         assert "Larkspur Licensing Board" not in _html(client, url)
         _html(client, url)
     Credential.objects.create(
-        kind=Credential.Kind.STATE_LICENCE, issuer="Larkspur Licensing Board", name="Licence"
+        pk=_past_demo_pks(Credential),
+        kind=Credential.Kind.STATE_LICENCE,
+        issuer="Larkspur Licensing Board",
+        name="Licence",
     )
     for url in kept_urls.values():
         footer = _html(client, url).split('<footer class="site-footer">', 1)[1]
@@ -170,6 +180,7 @@ def test_an_expired_credential_leaves_the_footer_of_kept_pages_the_next_day(
 ):
     today = timezone.localdate()
     Credential.objects.create(
+        pk=_past_demo_pks(Credential),
         kind=Credential.Kind.CARF,
         issuer="Larkspur Accreditors",
         name="Accreditation",
