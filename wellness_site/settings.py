@@ -83,7 +83,7 @@ MIDDLEWARE = [
     # Outermost, so every response (health probes and static files included)
     # carries the Content-Security-Policy and the headers Django lacks.
     "wellness_site.middleware.SecurityHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "wellness_site.middleware.ContentSecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: load balancers probe by
     # IP address, over plain HTTP.
     "wellness_site.middleware.HealthCheckMiddleware",

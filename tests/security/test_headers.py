@@ -5,8 +5,14 @@ with secure=True, as they arrive through the TLS proxy.
 """
 
 import pytest
+from csp.constants import HEADER, NONCE
+from csp.decorators import csp_update
+from csp.middleware import CSPMiddleware
+from django.http import HttpResponse
+from django.test import RequestFactory
 
 from tests.auth import ADMIN, admin_login, authenticator, current_code, sign_in
+from wellness_site.middleware import ContentSecurityPolicyMiddleware
 
 ARTICLE = "/articles/heroin-withdrawal-symptoms-and-timeline/"
 CALLBACK = "/call-back/"
@@ -188,3 +194,41 @@ def test_the_admin_sets_no_cookie_but_the_two_prefixed_ones(client, demo_data, s
     cookies.update(saved.cookies)
     assert set(cookies) <= {"__Host-sessionid", "__Host-csrftoken"}
     assert b"was changed successfully" in client.get(saved["Location"], secure=True).content
+
+
+def _csp_pair(settings, view, path="/anything/"):
+    """The CSP header from django-csp's own middleware and from ours, for ``view``."""
+    settings.DEBUG = False
+    headers = []
+    for middleware in (CSPMiddleware, ContentSecurityPolicyMiddleware):
+        request = RequestFactory().get(path)
+        handler = middleware(view)
+        handler.process_request(request)
+        headers.append(handler.process_response(request, view(request)).get(HEADER))
+    return headers
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds(settings):
+    theirs, ours = _csp_pair(settings, lambda request: HttpResponse("page"))
+    assert ours == theirs
+    assert "default-src 'none'" in ours
+
+
+def test_a_view_with_its_own_policy_or_a_nonce_still_gets_it(settings):
+    @csp_update({"img-src": ["https://images.example.org"]})
+    def with_images(request):
+        return HttpResponse("page")
+
+    theirs, ours = _csp_pair(settings, with_images)
+    assert ours == theirs and "https://images.example.org" in ours
+
+    def with_nonce(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    # Were a page to use a nonce, the policy built once could not hold it.
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}
+    }
+    _theirs, ours = _csp_pair(settings, with_nonce)
+    assert "script-src 'self' 'nonce-" in ours
