@@ -11,7 +11,7 @@ what they are given.
 import logging
 
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import Error as DatabaseError  # InterfaceError too: a connection gone
 
 from center.models import CenterPage, Credential, Program
 from center.signals import CREDENTIALS_CACHE_KEY

@@ -107,6 +107,12 @@ class _Compiled:
     def _prepare(self, connection):
         """PREPARE the statement on this session: True, or False if PostgreSQL refused it."""
         connection.ensure_connection()
+        # The driver's own errors (a connection lost mid-request) become
+        # Django's, as on any query: the outage page, not an error page.
+        with connection.wrap_database_errors:
+            return self._prepare_on_driver(connection)
+
+    def _prepare_on_driver(self, connection):
         # Straight on the driver's connection: preparing is not one of the
         # page's queries, and it is not transactional (it outlives a rollback).
         in_transaction = not connection.get_autocommit()

@@ -17,7 +17,7 @@ import logging
 
 from django import template
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import Error as DatabaseError  # InterfaceError too: a connection gone
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _

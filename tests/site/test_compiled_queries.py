@@ -8,7 +8,7 @@ for row and field for field, on whichever database the suite runs on.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import Error, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -213,6 +213,22 @@ def test_a_new_database_session_prepares_again():
     again = views._topic_at(slug="withdrawal")
     assert [topic.pk for topic in again] == [topic.pk for topic in first] != []
     assert any(name.startswith("compiled_query_") for name in _prepared_statements())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_before_preparing_raises_djangos_error_not_the_drivers():
+    # A database stopped mid-request: the outage middleware and the views'
+    # "except DatabaseError" know Django's errors, not psycopg2's.
+    compiled = CompiledQuery(lambda slug: Topic.objects.filter(slug=slug))
+    connection.ensure_connection()
+    connection.connection.close()  # gone, and Django not yet told
+    try:
+        with pytest.raises(Error) as raised:
+            compiled(slug="withdrawal")
+        assert type(raised.value).__module__ == "django.db.utils"
+    finally:
+        connection.close()
 
 
 @postgresql_only
