@@ -26,7 +26,7 @@ no other server, cache or log sees a page, and no page is made from what a
 visitor typed (search is never kept).
 """
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from django.db import connections
 from django.http import HttpResponse
@@ -83,18 +83,10 @@ class _Reads:
 
     @contextmanager
     def watching(self):
-        with _wrapped(list(connections.all(initialized_only=True)), self):
+        with ExitStack() as stack:
+            for connection in connections.all(initialized_only=True):
+                stack.enter_context(connection.execute_wrapper(self))
             yield self
-
-
-@contextmanager
-def _wrapped(connection_list, wrapper):
-    if not connection_list:
-        yield
-        return
-    first, rest = connection_list[0], connection_list[1:]
-    with first.execute_wrapper(wrapper), _wrapped(rest, wrapper):
-        yield
 
 
 def _may_keep(request, response, reads):
