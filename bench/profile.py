@@ -3,7 +3,8 @@
 Sets the site up as bench/server.py does (production settings, DEBUG off,
 demo data, static files collected, the page cache off), then renders the
 article, home, a topic, a program and a search page in this process with the test
-client and prints, per page: CPU ms per request, queries per request,
+client and prints, per page: CPU ms per request (and wall ms, which adds
+the wait for PostgreSQL), queries per request,
 Python function calls per request, and the top functions by cumulative and
 by own time.
 
@@ -91,10 +92,12 @@ def measure(client, url, requests, top):
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
 
-    start = time.process_time()
+    start, wall_start = time.process_time(), time.perf_counter()
     for _ in range(requests):
         client.get(url, **kwargs)
     cpu_ms = (time.process_time() - start) * 1000 / requests
+    # Wall time adds what this process waited for: PostgreSQL's answers.
+    wall_ms = (time.perf_counter() - wall_start) * 1000 / requests
 
     connection.force_debug_cursor = True
     reset_queries()
@@ -109,7 +112,7 @@ def measure(client, url, requests, top):
     profile.disable()
     stats = pstats.Stats(profile)
     calls = stats.total_calls / requests
-    return cpu_ms, queries, calls, profile
+    return cpu_ms, wall_ms, queries, calls, profile
 
 
 def main():
@@ -142,18 +145,23 @@ def main():
         summary = []
         for page in args.page or list(PAGES):
             url = pages[page]
-            cpu_ms, queries, calls, profile = measure(client, url, args.requests, args.top)
-            summary.append((page, url, cpu_ms, queries, calls))
+            cpu_ms, wall_ms, queries, calls, profile = measure(
+                client, url, args.requests, args.top
+            )
+            summary.append((page, url, cpu_ms, wall_ms, queries, calls))
             print(f"\n=== {page} {url}")
-            print(f"CPU {cpu_ms:.2f} ms/request, {queries} queries, {calls:,.0f} calls/request")
+            print(
+                f"CPU {cpu_ms:.2f} ms/request ({wall_ms:.2f} ms wall), {queries} queries, "
+                f"{calls:,.0f} calls/request"
+            )
             print("--- by cumulative time (profiled, so slower than the CPU figure)")
             print(_top(profile, args.requests, "cum", args.top))
             print("--- by own time")
             print(_top(profile, args.requests, "own", args.top))
 
-        print(f"\n{'page':8} {'CPU ms':>7} {'queries':>7} {'calls':>8}  url")
-        for page, url, cpu_ms, queries, calls in summary:
-            print(f"{page:8} {cpu_ms:7.2f} {queries:7d} {calls:8,.0f}  {url}")
+        print(f"\n{'page':8} {'CPU ms':>7} {'wall ms':>7} {'queries':>7} {'calls':>8}  url")
+        for page, url, cpu_ms, wall_ms, queries, calls in summary:
+            print(f"{page:8} {cpu_ms:7.2f} {wall_ms:7.2f} {queries:7d} {calls:8,.0f}  {url}")
         print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
 
 

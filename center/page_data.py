@@ -20,16 +20,17 @@ from wellness_site.compiled_queries import CompiledQuery
 logger = logging.getLogger(__name__)
 
 # Compiled once per process (wellness_site.compiled_queries): they run on
-# every article, on the home page and on every program page.
-_article_programs = CompiledQuery(
+# every article, on the home page and on every program page, with the page's
+# other queries (``run_together``) or alone (the functions below).
+ARTICLE_PROGRAMS = CompiledQuery(
     lambda article_id: (
         Program.objects.published().filter(articles=article_id).only("name", "slug", "summary")
     )
 )
-_published_programs = CompiledQuery(
+PUBLISHED_PROGRAMS = CompiledQuery(
     lambda: Program.objects.published().only("name", "slug", "summary")
 )
-_admissions_pages = CompiledQuery(
+ADMISSIONS_PAGES = CompiledQuery(
     lambda: (
         CenterPage.objects.published()
         .filter(section=CenterPage.Section.ADMISSIONS)
@@ -40,17 +41,17 @@ _admissions_pages = CompiledQuery(
 
 def article_programs(article_id):
     """The published programs linked to the article with pk ``article_id`` (``QueryRows``)."""
-    return _article_programs.rows(article_id=article_id)
+    return ARTICLE_PROGRAMS.rows(article_id=article_id)
 
 
 def published_programs():
     """Every published program, for the home page (``QueryRows``)."""
-    return _published_programs.rows()
+    return PUBLISHED_PROGRAMS.rows()
 
 
 def admissions_pages():
     """The published admissions pages ("What to bring"...) (``QueryRows``)."""
-    return _admissions_pages.rows()
+    return ADMISSIONS_PAGES.rows()
 
 
 def credential_rows():

@@ -19,7 +19,7 @@ from center.models import CenterPage, Credential, InsurancePlan, Program, StaffM
 from center.structured_data import clinic_json_ld
 from content.context_processors import center_for_request
 from content.models import Article, ArticleVersion
-from wellness_site.compiled_queries import CompiledQuery
+from wellness_site.compiled_queries import CompiledQuery, From, run_together
 from wellness_site.kept_pages import render_kept
 
 
@@ -55,11 +55,13 @@ _program_articles = CompiledQuery(
 
 @require_GET
 def program_detail(request, slug):
-    found = _program_at.rows(slug=slug)
+    found, articles, admissions_pages = run_together(
+        _program_at.bind(slug=slug),
+        _program_articles.bind(program_id=From(0, "id"), now=timezone.now()),
+        page_data.ADMISSIONS_PAGES.bind(),
+    )
     if not found:
         raise Http404(_("No such program."))
-    articles = _program_articles.rows(program_id=found.column("id")[0], now=timezone.now())
-    admissions_pages = page_data.admissions_pages()
 
     def context():
         center = center_for_request(request)

@@ -30,7 +30,7 @@ from content.services import article_preview_version
 from content.structured_data import article_json_ld
 from content.templatetags.content_tags import json_ld
 from wellness_site.admin_site import staff_page
-from wellness_site.compiled_queries import CompiledQuery
+from wellness_site.compiled_queries import CompiledQuery, From, run_together
 from wellness_site.kept_pages import render_kept
 
 ARTICLES_PER_PAGE = 10
@@ -88,10 +88,12 @@ _published_topic_rows = CompiledQuery(_published_topics)
 @require_GET
 def home(request):
     now = timezone.now()
-    first_screen = _live_first_screen.rows(now=now)
-    topics = _published_topic_rows.rows(now=now)
-    recently_reviewed = _recently_reviewed.rows(now=now)
-    programs = page_data.published_programs()
+    first_screen, topics, recently_reviewed, programs = run_together(
+        _live_first_screen.bind(now=now),
+        _published_topic_rows.bind(now=now),
+        _recently_reviewed.bind(now=now),
+        page_data.PUBLISHED_PROGRAMS.bind(),
+    )
 
     def context():
         live = {version.slug for version in first_screen.objects}
@@ -211,11 +213,18 @@ _related_cards = CompiledQuery(
 )
 
 
-def _article_inputs(article_id):
-    """What an article page shows besides its version: topics, related articles, programs."""
-    topics = _article_topics.rows(article_id=article_id)
-    related = _related_cards.rows(article_id=article_id, now=timezone.now())
-    return topics, related, page_data.article_programs(article_id)
+def _article_inputs(article_id, now=None):
+    """What an article page shows besides its version, bound to run (``run_together``).
+
+    Its topics, its related articles and the programs that explain it, for
+    the article with pk ``article_id`` (or ``From`` the live version's row).
+    """
+    now = now or timezone.now()
+    return (
+        _article_topics.bind(article_id=article_id),
+        _related_cards.bind(article_id=article_id, now=now),
+        page_data.ARTICLE_PROGRAMS.bind(article_id=article_id),
+    )
 
 
 def _article_context(request, version, topics, related, programs, *, preview_of=None):
@@ -269,7 +278,11 @@ def _live_version_or_redirect(slug, url_name="article_detail"):
     found = _live_version_at.rows(slug=slug, now=timezone.now())
     if found:
         return found, None
-    # An older approved version had this address: send visitors to today's.
+    return None, _moved_or_404(slug, url_name)
+
+
+def _moved_or_404(slug, url_name="article_detail"):
+    """A 301 to today's address of an article that had ``slug`` before; or a 404."""
     moved = (
         ArticleVersion.objects.filter(slug=slug, article__in=Article.objects.published())
         .select_related("article__live_version")
@@ -278,15 +291,19 @@ def _live_version_or_redirect(slug, url_name="article_detail"):
     )
     if moved is None:
         raise Http404(_("No such article."))
-    return None, redirect(url_name, moved.article.live_version.slug, permanent=True)
+    return redirect(url_name, moved.article.live_version.slug, permanent=True)
 
 
 @require_GET
 def article_detail(request, slug):
-    found, moved = _live_version_or_redirect(slug)
-    if moved:
-        return moved
-    inputs = _article_inputs(found.column("article_id")[0])
+    # The version and everything else the page shows, in one round trip.
+    now = timezone.now()
+    found, *inputs = run_together(
+        _live_version_at.bind(slug=slug, now=now),
+        *_article_inputs(From(0, "article_id"), now),
+    )
+    if not found:
+        return _moved_or_404(slug)
     return render_kept(
         request,
         "content/article_detail.html",
@@ -329,7 +346,7 @@ def article_preview(request, pk):
     # Made afresh for every request, never kept: a working copy is no approved page.
     version = article_preview_version(article)
     context = _article_context(
-        request, version, *_article_inputs(version.article_id), preview_of=article
+        request, version, *run_together(*_article_inputs(version.article_id)), preview_of=article
     )
     response = render(request, "content/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -355,10 +372,12 @@ _topic_cards = CompiledQuery(
 
 @require_GET
 def topic_detail(request, slug):
-    found = _topic_at.rows(slug=slug)
+    found, articles = run_together(
+        _topic_at.bind(slug=slug),
+        _topic_cards.bind(topic_id=From(0, "id"), now=timezone.now()),
+    )
     if not found:
         raise Http404(_("No such topic."))
-    articles = _topic_cards.rows(topic_id=found.column("id")[0], now=timezone.now())
     return render_kept(
         request,
         "content/topic_detail.html",

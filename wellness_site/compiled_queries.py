@@ -66,36 +66,18 @@ def _numbered(sql):
     return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
-class _Compiled:
-    """One query's SQL on one connection, and how to build its rows."""
+class _Statement:
+    """SQL with parameters, some of them values each run binds, prepared on PostgreSQL.
 
-    def __init__(self, queryset, slots, connection):
-        query = queryset.query
-        compiler = query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
+    ``params`` holds the fixed parameters (and stand-ins where values go);
+    ``positions`` says which parameter each run's value replaces:
+    ``(index in params, value key)``.
+    """
+
+    def __init__(self, sql, params, positions, connection):
+        self.sql = sql
         self.params = list(params)
-        self.positions = []  # (index in params, value name)
-        for name, stand_in in slots.items():
-            adapted = _adapt(connection, stand_in)
-            found = [i for i, param in enumerate(self.params) if param == adapted]
-            if not found or (isinstance(adapted, str) and adapted in self.sql):
-                raise ValueError(f"{name!r} does not reach the SQL as a parameter")
-            self.positions += [(i, name) for i in found]
-        # What ModelIterable works out per query, worked out once.
-        self.compiler = compiler
-        self.model = compiler.klass_info["model"]
-        select_fields = compiler.klass_info["select_fields"]
-        self.model_slice = slice(select_fields[0], select_fields[-1] + 1)
-        self.init_list = [column[0].target.attname for column in compiler.select[self.model_slice]]
-        self.related_populators = get_related_populators(
-            compiler.klass_info, compiler.select, connection.alias
-        )
-        self.annotations = list((compiler.annotation_col_map or {}).items())
-        # The converters from database values to Python ones (results_iter's).
-        columns = [column[0] for column in compiler.select[: compiler.col_count]]
-        if compiler.has_composite_fields(columns):
-            raise ValueError("composite primary keys are not supported")
-        self.converters = compiler.get_converters(columns)
+        self.positions = positions
         self.statement = None
         if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
             self.statement = f"compiled_query_{next(_statement_numbers)}"
@@ -148,12 +130,48 @@ class _Compiled:
     def fetch(self, connection, values):
         """The rows the database returns for ``values``, as the driver gives them."""
         params = list(self.params)
-        for index, name in self.positions:
-            params[index] = _adapt(connection, values[name])
+        for index, key in self.positions:
+            params[index] = _adapt(connection, values[key])
         sql = self._sql(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return tuple(cursor.fetchall())
+
+
+class _Compiled(_Statement):
+    """One query's SQL on one connection, and how to build its rows."""
+
+    def __init__(self, queryset, slots, connection):
+        query = queryset.query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        positions = []  # (index in params, value name)
+        for name, stand_in in slots.items():
+            adapted = _adapt(connection, stand_in)
+            found = [i for i, param in enumerate(params) if param == adapted]
+            if not found or (isinstance(adapted, str) and adapted in sql):
+                raise ValueError(f"{name!r} does not reach the SQL as a parameter")
+            positions += [(i, name) for i in found]
+        super().__init__(sql, params, positions, connection)
+        # What ModelIterable works out per query, worked out once.
+        self.compiler = compiler
+        self.model = compiler.klass_info["model"]
+        select_fields = compiler.klass_info["select_fields"]
+        self.model_slice = slice(select_fields[0], select_fields[-1] + 1)
+        self.init_list = [column[0].target.attname for column in compiler.select[self.model_slice]]
+        self.related_populators = get_related_populators(
+            compiler.klass_info, compiler.select, connection.alias
+        )
+        self.annotations = list((compiler.annotation_col_map or {}).items())
+        # The converters from database values to Python ones (results_iter's).
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("composite primary keys are not supported")
+        self.converters = compiler.get_converters(columns)
+
+    def column_index(self, attname):
+        """Where the queried model's field ``attname`` is in each row."""
+        return self.model_slice.start + self.init_list.index(attname)
 
     def build(self, alias, rows):
         """Model instances from ``fetch()``'s rows, as the queryset would have made them."""
@@ -189,6 +207,8 @@ class QueryRows:
 
     @property
     def objects(self):
+        if self._objects is None and not self.key:
+            self._objects = []
         if self._objects is None:
             self._objects = self._compiled.build(self._alias, self.key)
         return self._objects
@@ -201,7 +221,9 @@ class QueryRows:
 
         For a key (``id``, ``article_id``), without building any instance.
         """
-        index = self._compiled.model_slice.start + self._compiled.init_list.index(attname)
+        if not self.key:
+            return []
+        index = self._compiled.column_index(attname)
         return [row[index] for row in self.key]
 
 
@@ -261,11 +283,209 @@ class CompiledQuery:
         self._compiled[connection] = compiled
         return compiled
 
+    def compiled_for(self, connection, values):
+        """This query compiled for ``connection`` (``values`` give the stand-ins' types)."""
+        return self._compiled.get(connection) or self._compile(connection, values)
+
     def rows(self, **values):
         """What the query returns for ``values``: its raw rows, and instances when asked."""
         connection = connections[self.using]
-        compiled = self._compiled.get(connection) or self._compile(connection, values)
+        compiled = self.compiled_for(connection, values)
         return QueryRows(compiled, connection.alias, compiled.fetch(connection, values))
 
     def __call__(self, **values):
         return self.rows(**values).objects
+
+    def bind(self, **values):
+        """This query with ``values``, to run with others by ``run_together()``."""
+        return Bound(self, values)
+
+
+# ---- Several queries in one round trip ----
+
+
+class From:
+    """A value taken from an earlier query run together with this one.
+
+    ``From(0, "article_id")``: the ``article_id`` of the first row the first
+    query returned. When that query returns no row, the queries that use the
+    value return none either.
+    """
+
+    def __init__(self, query_index, attname):
+        self.query_index = query_index
+        self.attname = attname
+
+    # The value's type, for the stand-in a query is compiled with: keys are integers.
+    sample = 0
+
+
+class Bound:
+    """A compiled query with the values of one run (``CompiledQuery.bind``)."""
+
+    __slots__ = ("query", "values")
+
+    def __init__(self, query, values):
+        self.query = query
+        self.values = values
+
+    def sample_values(self):
+        return {
+            name: value.sample if isinstance(value, From) else value
+            for name, value in self.values.items()
+        }
+
+    def refs(self):
+        return tuple(
+            (name, value.query_index, value.attname)
+            for name, value in sorted(self.values.items())
+            if isinstance(value, From)
+        )
+
+
+def run_together(*calls):
+    """``[call.query.rows(**call.values) for call in calls]``, in one round trip on PostgreSQL.
+
+    ``calls`` are ``CompiledQuery.bind()`` results; a value may be ``From`` an
+    earlier call's rows. Each ``QueryRows`` returned holds exactly the rows
+    its query would have returned alone, as the driver gives them: on
+    PostgreSQL the queries are run as one statement (``_Batch``) whose columns
+    keep their types, each query's rows in their own columns. SQLite runs in
+    this process, where a round trip costs nothing: there each query runs on
+    its own.
+    """
+    using = {call.query.using for call in calls}
+    if len(using) != 1:
+        raise ValueError("queries run together must use one database")
+    connection = connections[using.pop()]
+    if connection.vendor != "postgresql" or (len(calls) == 1 and not calls[0].refs()):
+        return _one_by_one(calls)
+    compiled = [call.query.compiled_for(connection, call.sample_values()) for call in calls]
+    signature = tuple((id(call.query), call.refs()) for call in calls)
+    batches = _batches.setdefault(connection, {})
+    batch = batches.get(signature)
+    if batch is None:
+        batch = batches[signature] = _Batch(compiled, [call.refs() for call in calls], connection)
+    values = {
+        (number, name): value
+        for number, call in enumerate(calls)
+        for name, value in call.values.items()
+        if not isinstance(value, From)
+    }
+    return batch.split(connection.alias, batch.fetch(connection, values))
+
+
+def _one_by_one(calls):
+    results = []
+    for call in calls:
+        values = dict(call.values)
+        for name, query_index, attname in call.refs():
+            found = results[query_index].column(attname)
+            if not found:
+                break
+            values[name] = found[0]
+        else:
+            results.append(call.query.rows(**values))
+            continue
+        results.append(QueryRows(None, call.query.using, ()))
+    return results
+
+
+# Each connection's batches, by the queries they run and the values they share.
+_batches = weakref.WeakKeyDictionary()
+
+
+class _Batch(_Statement):
+    """Several compiled queries as one statement, each query's rows in its own columns.
+
+    The queries are joined with ``FULL JOIN ... ON false``: every row of the
+    result is one query's row, its columns filled and every other query's
+    NULL. Unlike a ``UNION``, that keeps each column's own type, so the
+    driver returns the same Python values as for the query alone. Each
+    query numbers its rows (``row_number() OVER ()``, in the query's own
+    order); the result is sorted by those numbers, one query after another.
+    A query another takes a value ``From`` runs once, as a materialized CTE;
+    the value is its first row's column, a scalar subquery in place of the
+    parameter.
+    """
+
+    def __init__(self, compiled, refs, connection):
+        self.compiled = compiled
+        self.refs = [
+            {name: (index, attname) for name, index, attname in part_refs} for part_refs in refs
+        ]
+        self.widths = [self._width(part, connection) for part in compiled]
+        expanded = [self._expand(number) for number in range(len(compiled))]
+        # A query another one takes a value from runs once, as a CTE.
+        sources = sorted({index for part_refs in self.refs for index, _ in part_refs.values()})
+        # Only SQL Django compiled is put together here; values stay parameters.
+        params, positions = [], []
+
+        def take(number):
+            sql, part_params, part_positions = expanded[number]
+            positions.extend((len(params) + index, key) for index, key in part_positions)
+            params.extend(part_params)
+            return sql
+
+        with_clause = ", ".join(f"b{n} AS MATERIALIZED ({take(n)})" for n in sources)
+        numbered = "(SELECT row_number() OVER () AS batch_row, q.* FROM {} AS q) AS p{}"
+        joined = " FULL JOIN ".join(
+            numbered.format(f"b{n}" if n in sources else f"({take(n)})", n)
+            + (" ON false" if n else "")
+            for n in range(len(compiled))
+        )
+        order = ", ".join(f"p{n}.batch_row" for n in range(len(compiled)))
+        sql = f"SELECT * FROM {joined} ORDER BY {order}"  # noqa: S608  # nosec
+        super().__init__(
+            f"WITH {with_clause} {sql}" if with_clause else sql, params, positions, connection
+        )
+        self.starts = list(itertools.accumulate([0] + [width + 1 for width in self.widths]))
+
+    def _expand(self, number):
+        """(SQL, params, positions) of query ``number``, its ``From`` values read from CTEs."""
+        part = self.compiled[number]
+        refs = self.refs[number]
+        by_index = dict(part.positions)
+        pieces, params, positions = [], [], []
+        last, index = 0, 0
+        for match in _PLACEHOLDER.finditer(part.sql):
+            if match.group() == "%%":
+                continue
+            pieces.append(part.sql[last : match.start()])
+            last = match.end()
+            name = by_index.get(index)
+            if name in refs:
+                source, attname = refs[name]
+                column = self.compiled[source].column_index(attname)
+                aliases = ", ".join(f"c{n}" for n in range(column + 1))
+                first_value = "(SELECT r.c{} FROM b{} AS r({}) LIMIT 1)"
+                pieces.append(first_value.format(column, source, aliases))
+            else:
+                pieces.append("%s")
+                if name is not None:
+                    positions.append((len(params), (number, name)))
+                params.append(part.params[index])
+            index += 1
+        pieces.append(part.sql[last:])
+        return "".join(pieces), params, positions
+
+    @staticmethod
+    def _width(part, connection):
+        """How many columns ``part``'s SQL returns (asked of the database once)."""
+        connection.ensure_connection()
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({part.sql}) AS q LIMIT 0", part.params)  # noqa: S608  # nosec
+            return len(cursor.description)
+
+    def split(self, alias, rows):
+        """Each query's ``QueryRows`` from the batch's rows."""
+        found = [[] for _ in self.compiled]
+        for row in rows:
+            for number, start in enumerate(self.starts[:-1]):
+                if row[start] is not None:
+                    found[number].append(row[start + 1 : start + 1 + self.widths[number]])
+                    break
+        return [
+            QueryRows(part, alias, tuple(part_rows))
+            for part, part_rows in zip(self.compiled, found, strict=True)
+        ]

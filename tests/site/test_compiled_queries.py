@@ -17,7 +17,7 @@ from center.models import CenterPage, Program
 from center.views import _program_articles, _program_at
 from content import views
 from content.models import Article, ArticleVersion, Topic
-from wellness_site.compiled_queries import CompiledQuery
+from wellness_site.compiled_queries import CompiledQuery, From, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_the_listing_queries_match_the_orm(demo_data):
             Topic.objects.filter(articles=article.pk).only("name", "slug"),
         )
         _same(
-            page_data._article_programs(article_id=article.pk),
+            page_data.ARTICLE_PROGRAMS(article_id=article.pk),
             Program.objects.published()
             .filter(articles=article.pk)
             .only("name", "slug", "summary"),
@@ -122,11 +122,11 @@ def test_the_home_page_queries_match_the_orm_with_their_annotations(demo_data):
         views._live_cards(now).order_by("-last_reviewed", "title")[:4],
     )
     _same(
-        page_data._published_programs(),
+        page_data.PUBLISHED_PROGRAMS(),
         Program.objects.published().only("name", "slug", "summary"),
     )
     _same(
-        page_data._admissions_pages(),
+        page_data.ADMISSIONS_PAGES(),
         CenterPage.objects.published()
         .filter(section=CenterPage.Section.ADMISSIONS)
         .only("section", "slug", "title"),
@@ -293,3 +293,102 @@ def test_rows_give_their_keys_without_instances_and_the_same_instances_on_demand
 
 def _a_live_slug():
     return ArticleVersion.objects.live().order_by("slug").values_list("slug", flat=True)[0]
+
+
+# ---- Queries run together: one statement on PostgreSQL, the same rows ----
+
+
+def _article_calls(slug, now):
+    return (
+        views._live_version_at.bind(slug=slug, now=now),
+        *views._article_inputs(From(0, "article_id"), now),
+    )
+
+
+def test_queries_run_together_return_what_each_returns_alone(demo_data):
+    now = timezone.now()
+    for article in Article.objects.published().select_related("live_version"):
+        slug = article.live_version.slug
+        together_rows = run_together(*_article_calls(slug, now))
+        alone = [
+            views._live_version_at.rows(slug=slug, now=now),
+            views._article_topics.rows(article_id=article.pk),
+            views._related_cards.rows(article_id=article.pk, now=now),
+            page_data.ARTICLE_PROGRAMS.rows(article_id=article.pk),
+        ]
+        # The same rows, in the same order, as the driver returned them...
+        assert [found.key for found in together_rows] == [found.key for found in alone]
+        # ...and the same instances built from them.
+        for found, expected in zip(together_rows, alone, strict=True):
+            assert [_state(obj) for obj in found.objects] == [
+                _state(obj) for obj in expected.objects
+            ]
+    related = [len(found.key) for found in run_together(*_article_calls(slug, now))]
+    assert related, "an article with topics and related articles was compared"
+
+
+def test_the_home_page_queries_run_together_keep_their_order_and_annotations(demo_data):
+    now = timezone.now()
+    first_screen, topics, recent, programs = run_together(
+        views._live_first_screen.bind(now=now),
+        views._published_topic_rows.bind(now=now),
+        views._recently_reviewed.bind(now=now),
+        page_data.PUBLISHED_PROGRAMS.bind(),
+    )
+    assert len(first_screen.objects) == 2
+    _same(topics.objects, views._published_topics(now))
+    assert [topic.article_count for topic in topics.objects] == [
+        topic.article_count for topic in views._published_topics(now)
+    ]
+    _same(recent.objects, views._live_cards(now).order_by("-last_reviewed", "title")[:4])
+    _same(programs.objects, Program.objects.published().only("name", "slug", "summary"))
+
+
+def test_queries_taking_a_value_from_a_query_that_found_nothing_find_nothing(demo_data):
+    now = timezone.now()
+    found = run_together(*_article_calls("no-such-article", now))
+    assert [row.key for row in found] == [(), (), (), ()]
+    assert [row.objects for row in found] == [[], [], [], []]
+    assert [row.column("id") for row in found] == [[], [], [], []]
+    topic, cards = run_together(
+        views._topic_at.bind(slug="no-such-topic"),
+        views._topic_cards.bind(topic_id=From(0, "id"), now=now),
+    )
+    assert not topic and not cards
+
+
+def test_a_query_with_no_rows_between_others_leaves_theirs_in_place(demo_data):
+    now = timezone.now()
+    topic = Topic.objects.first()
+    found = run_together(
+        views._topic_at.bind(slug=topic.slug),
+        views._live_version_at.bind(slug="no-such-article", now=now),
+        views._topic_cards.bind(topic_id=From(0, "id"), now=now),
+    )
+    assert [obj.pk for obj in found[0].objects] == [topic.pk]
+    assert found[1].objects == []
+    _same(found[2].objects, views._live_listing(now).filter(article__topics=topic.pk))
+
+
+def test_queries_run_together_are_one_statement_on_postgresql(demo_data):
+    now = timezone.now()
+    slug = "heroin-withdrawal-symptoms-and-timeline"
+    run_together(*_article_calls(slug, now))  # compiled, and prepared, on this connection
+    with CaptureQueriesContext(connection) as captured:
+        found = run_together(*_article_calls(slug, now))
+    assert all(found)
+    assert len(captured) == (1 if connection.vendor == "postgresql" else 4)
+
+
+def test_queries_run_together_see_each_change_at_once(demo_data):
+    now = timezone.now()
+    article = Article.objects.get(live_version__slug="heroin-withdrawal-symptoms-and-timeline")
+    slug = article.live_version.slug
+    before = run_together(*_article_calls(slug, now))
+    assert before[1].objects
+    article.topics.clear()
+    after = run_together(*_article_calls(slug, now))
+    assert after[0].key == before[0].key
+    assert after[1].objects == []
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert not any(run_together(*_article_calls(slug, now)))

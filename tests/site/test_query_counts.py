@@ -15,6 +15,7 @@ from django.utils import timezone
 from center.models import Program
 from content.models import Article, Person, Topic
 from content.services import article_import_approved_version
+from tests.queries import together
 
 ARTICLE_SLUG = "heroin-withdrawal-symptoms-and-timeline"
 TOPIC_SLUG = "withdrawal"
@@ -24,14 +25,16 @@ PROGRAM_SLUG = "withdrawal-management"
 # reviewer, its topics, its related articles, the programs that explain it.
 # Home: the two first-screen articles, the programs, the topics with their
 # counts, the recent reviews. Lists: the rows (and the count, when paginated).
+# The article, home, topic and program pages run their queries together: one
+# statement on PostgreSQL (tests.queries.together).
 PAGES = {
-    "article": (f"/articles/{ARTICLE_SLUG}/", 4),
-    "home": ("/", 4),
+    "article": (f"/articles/{ARTICLE_SLUG}/", together(4)),
+    "home": ("/", together(4)),
     "topic list": ("/topics/", 1),
-    "topic detail": (f"/topics/{TOPIC_SLUG}/", 2),
+    "topic detail": (f"/topics/{TOPIC_SLUG}/", together(2)),
     "article list": ("/articles/", 2),
     "program list": ("/programs/", 1),
-    "program detail": (f"/programs/{PROGRAM_SLUG}/", 3),
+    "program detail": (f"/programs/{PROGRAM_SLUG}/", together(3)),
     "person detail": (None, 3),
 }
 
