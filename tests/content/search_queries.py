@@ -70,4 +70,23 @@ QUERIES = [
     ("relapse after rehab", "aftercare-and-relapse-prevention"),
     ("how to choose a good rehab", "how-to-choose-a-treatment-program"),
     ("depression and addiction", "co-occurring-mental-health-conditions"),
+    ("methadone vs suboxone", MOUD),
+    ("fentanyl test strips", FENTANYL),
+    ("does insurance cover rehab", PAYING),
+    ("dual diagnosis", "co-occurring-mental-health-conditions"),
+    # Added with the synonyms of migration 0014: each found nothing, or not
+    # the article a reader needed, before.
+    ("precipitated withdrawal", MOUD),
+    ("lucemyra", DETOX),
+    ("comfort meds", DETOX),
+    ("blue lips", OVERDOSE),
+    ("unresponsive", OVERDOSE),
+    ("percocet", OVERDOSE),
+    ("carfentanil", FENTANYL),
+    ("goosebumps", WITHDRAWAL),
+    ("intervention", FAMILY),
+    ("enabling", FAMILY),
+    ("junkie", ADDICTION),
+    ("clean", "aftercare-and-relapse-prevention"),
+    ("12 step", "aftercare-and-relapse-prevention"),
 ]

@@ -9,7 +9,10 @@ from django.db import transaction
 from content.search import run_search
 from tests.content.search_queries import QUERIES
 
-SEED = importlib.import_module("content.migrations.0012_seed_search_synonyms")
+SEEDS = [
+    importlib.import_module("content.migrations.0012_seed_search_synonyms"),
+    importlib.import_module("content.migrations.0014_more_search_synonyms"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,8 @@ def demo_site(django_db_setup, django_db_blocker):
         block = transaction.atomic()
         block.__enter__()
         call_command("load_demo_data", verbosity=0)
-        SEED.seed(apps, None)
+        for seed in SEEDS:
+            seed.seed(apps, None)
     yield
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
