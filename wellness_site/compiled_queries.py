@@ -24,6 +24,15 @@ mode would break them; ``DATABASE_PREPARED_STATEMENTS=false`` turns them off.
     )
     versions = live_by_slug(slug="heroin-withdrawal", now=timezone.now())
 
+A page that runs several queries runs them together: on PostgreSQL that is
+one statement, one round trip, instead of one per query (``run_together``,
+``_Batch``); each query's rows come back exactly as they would alone.
+
+    found, topics = run_together(
+        topic_at.bind(slug=slug),
+        topic_cards.bind(topic_id=From(0, "id"), now=timezone.now()),
+    )
+
 The builder is called once, with stand-in values; each value a request
 passes must reach the SQL as one parameter (an exact, ``lt``/``lte``/``gt``/
 ``gte`` or foreign-key lookup: not ``in``, ``contains`` or a slice). The
