@@ -35,17 +35,27 @@ SYNONYMS = {
 }  # fmt: skip
 
 
-def seed(apps, schema_editor):
+def add_synonyms(apps, synonyms):
+    """Each of ``synonyms`` ({meaning: [terms]}) whose term no editor has entered yet."""
     SearchSynonym = apps.get_model("content", "SearchSynonym")
-    for meaning, terms in SYNONYMS.items():
+    for meaning, terms in synonyms.items():
         for term in terms:
             SearchSynonym.objects.get_or_create(term=term, defaults={"meaning": meaning})
 
 
-def unseed(apps, schema_editor):
+def remove_synonyms(apps, synonyms):
+    """Those of ``synonyms`` still as they were added."""
     SearchSynonym = apps.get_model("content", "SearchSynonym")
-    for meaning, terms in SYNONYMS.items():
+    for meaning, terms in synonyms.items():
         SearchSynonym.objects.filter(term__in=terms, meaning=meaning).delete()
+
+
+def seed(apps, schema_editor):
+    add_synonyms(apps, SYNONYMS)
+
+
+def unseed(apps, schema_editor):
+    remove_synonyms(apps, SYNONYMS)
 
 
 class Migration(migrations.Migration):

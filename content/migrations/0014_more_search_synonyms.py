@@ -7,7 +7,12 @@ and the words families and people in recovery use ("intervention",
 articles use, and terms an editor has already added or changed are left alone.
 """
 
+import importlib
+
 from django.db import migrations
+
+# The first list's migration, whose helpers add and remove synonyms.
+FIRST_LIST = importlib.import_module("content.migrations.0012_seed_search_synonyms")
 
 SYNONYMS = {
     "lofexidine": ["lucemyra"],
@@ -27,16 +32,11 @@ SYNONYMS = {
 
 
 def seed(apps, schema_editor):
-    SearchSynonym = apps.get_model("content", "SearchSynonym")
-    for meaning, terms in SYNONYMS.items():
-        for term in terms:
-            SearchSynonym.objects.get_or_create(term=term, defaults={"meaning": meaning})
+    FIRST_LIST.add_synonyms(apps, SYNONYMS)
 
 
 def unseed(apps, schema_editor):
-    SearchSynonym = apps.get_model("content", "SearchSynonym")
-    for meaning, terms in SYNONYMS.items():
-        SearchSynonym.objects.filter(term__in=terms, meaning=meaning).delete()
+    FIRST_LIST.remove_synonyms(apps, SYNONYMS)
 
 
 class Migration(migrations.Migration):
