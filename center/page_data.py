@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 # Compiled once per process (wellness_site.compiled_queries): they run on
 # every article, on the home page and on every program page, with the page's
-# other queries (``run_together``) or alone (the functions below).
+# other queries (``run_together``); the call-back page reads the admissions
+# pages alone (``admissions_pages()``).
 ARTICLE_PROGRAMS = CompiledQuery(
     lambda article_id: (
         Program.objects.published().filter(articles=article_id).only("name", "slug", "summary")
@@ -37,16 +38,6 @@ ADMISSIONS_PAGES = CompiledQuery(
         .only("section", "slug", "title")
     )
 )
-
-
-def article_programs(article_id):
-    """The published programs linked to the article with pk ``article_id`` (``QueryRows``)."""
-    return ARTICLE_PROGRAMS.rows(article_id=article_id)
-
-
-def published_programs():
-    """Every published program, for the home page (``QueryRows``)."""
-    return PUBLISHED_PROGRAMS.rows()
 
 
 def admissions_pages():

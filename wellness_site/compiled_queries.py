@@ -390,13 +390,12 @@ def _one_by_one(calls):
         values = dict(call.values)
         for name, query_index, attname in call.refs():
             found = results[query_index].column(attname)
-            if not found:
-                break
-            values[name] = found[0]
+            values[name] = found[0] if found else None
+        if None in values.values():
+            # As in SQL, a value from a query that found nothing matches no row.
+            results.append(QueryRows(None, call.query.using, ()))
         else:
             results.append(call.query.rows(**values))
-            continue
-        results.append(QueryRows(None, call.query.using, ()))
     return results
 
 

@@ -37,13 +37,13 @@ def _instances(found):
 
 @register.inclusion_tag("center/includes/article_programs.html", takes_context=True)
 def article_programs(context, programs):
-    """The published programs linked to the article (``page_data.article_programs``)."""
+    """The published programs linked to the article (``page_data.ARTICLE_PROGRAMS``)."""
     return {"programs": _instances(programs), "center": context.get("center")}
 
 
 @register.inclusion_tag("center/includes/home_programs.html")
 def home_programs(programs):
-    """Every published program (``page_data.published_programs``)."""
+    """Every published program (``page_data.PUBLISHED_PROGRAMS``)."""
     return {"programs": _instances(programs)}
 
 

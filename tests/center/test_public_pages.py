@@ -176,8 +176,9 @@ def test_an_article_lists_the_programs_that_use_it(make_program, make_article):
     make_program(name="Residential treatment", slug="residential", articles=[article])
     make_program(name="Hidden program", published=False, articles=[article])
     make_program(name="Unrelated program")
+    programs = page_data.ARTICLE_PROGRAMS.rows(article_id=article.pk)
     html = Template("{% load center_tags %}{% article_programs programs %}").render(
-        Context({"programs": page_data.article_programs(article.pk), "center": center})
+        Context({"programs": programs, "center": center})
     )
     assert f"Programs at {center.name} for this" in html
     assert 'href="/programs/residential/"' in html
@@ -190,14 +191,14 @@ def test_article_programs_costs_one_query_and_is_empty_without_programs(
     article = make_article("lonely-article")
     template = Template("{% load center_tags %}{% article_programs programs %}")
     with django_assert_num_queries(1):
-        programs = page_data.article_programs(article.pk)
+        programs = page_data.ARTICLE_PROGRAMS.rows(article_id=article.pk)
     with django_assert_num_queries(0):  # the view reads them; the tag only shows them
         html = template.render(Context({"programs": programs}))
     assert html.strip() == ""
     for _ in range(3):
         make_program(articles=[article])
     with django_assert_num_queries(1):
-        programs = page_data.article_programs(article.pk)
+        programs = page_data.ARTICLE_PROGRAMS.rows(article_id=article.pk)
     with django_assert_num_queries(0):
         html = template.render(Context({"programs": programs}))
     assert html.count("<li") == 3
@@ -210,14 +211,14 @@ def test_home_programs_lists_published_programs_in_one_query(
     make_program(name="Not yet", published=False)
     template = Template("{% load center_tags %}{% home_programs programs %}")
     with django_assert_num_queries(1):
-        programs = page_data.published_programs()
+        programs = page_data.PUBLISHED_PROGRAMS.rows()
     with django_assert_num_queries(0):
         html = template.render(Context({"programs": programs}))
     assert "Our programs" in html and "Withdrawal management" in html
     assert "The first days, made safer." in html and "Not yet" not in html
     assert 'href="/programs/"' in html
     Program.objects.update(published=False)
-    html = template.render(Context({"programs": page_data.published_programs()}))
+    html = template.render(Context({"programs": page_data.PUBLISHED_PROGRAMS.rows()}))
     assert html.strip() == ""
 
 
