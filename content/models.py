@@ -1025,7 +1025,8 @@ class SearchWord(models.Model):
     Versions never change, so their words never go stale; search reads only
     the words of live versions, so the lexicon always matches what visitors
     can read (never a draft's words, nor a retired version's). Written when
-    a version is created (``index_version_words`` below).
+    a version is created (``index_version_words`` below) and removed when a
+    newer version replaces it (``forget_superseded_search_rows``).
     """
 
     version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="+")
@@ -1046,7 +1047,9 @@ class SearchDocument(models.Model):
     Ranking needs the vector itself, which an index cannot hand back; as a
     version never changes, neither does its vector. Written with the
     version's words (``index_version_words``); the GIN index on it is made
-    by migration 0013 on PostgreSQL.
+    by migration 0013 on PostgreSQL. Only live versions keep theirs, so a
+    search matches and ranks one document per article, however many
+    versions the article has had.
     """
 
     version = models.OneToOneField(
@@ -1068,3 +1071,17 @@ def index_version_words(sender, instance, created, **kwargs):
             ignore_conflicts=True,
         )
         store_search_vector(instance.pk)
+
+
+def forget_superseded_search_rows(version):
+    """Drop the search words and vectors of the versions ``version`` replaced.
+
+    Called when ``version`` becomes its article's live version. Search reads
+    only live versions; without this, every approval would leave one more
+    vector for the full-text match to test and rank on every search. A
+    version is never made live again once replaced (a new approval always
+    makes a new version), so nothing here is needed again.
+    """
+    superseded = ArticleVersion.objects.filter(article=version.article_id).exclude(pk=version.pk)
+    SearchWord.objects.filter(version__in=superseded).delete()
+    SearchDocument.objects.filter(version__in=superseded).delete()

@@ -23,6 +23,7 @@ from content.models import (
     add_months,
     byline_entry,
     content_hash,
+    forget_superseded_search_rows,
 )
 
 APPROVE_PERMISSION = "content.approve_article"
@@ -287,6 +288,7 @@ def _publish_version(article, content, *, reviewer, decision, **fields):
         % {"number": version.number, "name": reviewer.name},
         **workflow_fields,
     )
+    forget_superseded_search_rows(version)
     return version
 
 

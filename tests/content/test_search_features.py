@@ -2,16 +2,24 @@
 
 import importlib
 import re
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from content.models import Article, SearchSynonym, SearchWord
+from content.models import (
+    Article,
+    SearchDocument,
+    SearchSynonym,
+    SearchWord,
+    index_version_words,
+)
 from content.search import MAX_QUERY_LENGTH, edit_distance, run_search
-from content.services import article_archive
+from content.services import article_archive, article_import_approved_version
 
 SEED = importlib.import_module("content.migrations.0012_seed_search_synonyms")
 
@@ -204,3 +212,50 @@ def test_editors_manage_synonyms_and_admissions_staff_cannot(client, editor, syn
     sign_in(client, admissions)
     assert client.get(url).status_code == 403
     assert client.get(f"{ADMIN}content/searchsynonym/").status_code == 403
+
+
+def test_only_live_versions_keep_search_rows(make_article, reviewer_person):
+    article = make_article(
+        title="Zebrafish and naloxone", slug="zebrafish",
+        body="## Zebrafish\n\nZebrafish were studied.[^1]\n",
+    )  # fmt: skip
+    other = make_article(title="Quokka notes", slug="quokka")
+    first = article.live_version
+    article.body = "## Naloxone\n\nKeep naloxone at home.[^1]\n"
+    article.title = "Naloxone at home"
+    article.save()
+    second = article_import_approved_version(
+        article=article, reviewer=reviewer_person, approved_at=timezone.now() - timedelta(days=1)
+    )
+    # The replaced version's words and vector are gone; the new one's, and
+    # other articles', are there.
+    assert not SearchWord.objects.filter(version=first).exists()
+    assert SearchWord.objects.filter(version=second, word="naloxone").exists()
+    assert SearchWord.objects.filter(version=other.live_version, word="quokka").exists()
+    indexed = set(SearchDocument.objects.values_list("version_id", flat=True))
+    if connection.vendor == "postgresql":
+        assert indexed == {second.pk, other.live_version_id}
+    else:
+        assert indexed == set()  # SQLite ranks in Python
+    assert run_search("zebrafish").results == []
+    assert [v.pk for v in run_search("naloxone").results] == [second.pk]
+    assert run_search("zebrafsh").corrected == ""
+
+
+def test_the_migration_drops_rows_superseded_versions_kept(make_article, reviewer_person):
+    prune = importlib.import_module("content.migrations.0015_prune_superseded_search_rows")
+    article = make_article(title="Zebrafish", slug="zebrafish")
+    first = article.live_version
+    second = article_import_approved_version(
+        article=article, reviewer=reviewer_person, approved_at=timezone.now()
+    )
+    # Rows as an approval before this change left them.
+    index_version_words(sender=None, instance=first, created=True)
+    assert SearchWord.objects.filter(version=first).exists()
+    prune.forwards(apps, None)
+    assert not SearchWord.objects.filter(version=first).exists()
+    assert not SearchDocument.objects.filter(version=first).exists()
+    assert SearchWord.objects.filter(version=second, word="zebrafish").exists()
+    assert SearchDocument.objects.filter(version=second).exists() == (
+        connection.vendor == "postgresql"
+    )
