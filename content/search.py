@@ -297,39 +297,38 @@ def _postgres_results(weights):
     compiled = _compiled_searches.get(len(typed))
     versions = compiled(**values) if compiled else _postgres_search(len(typed), **values)
     results = list(versions)
-    bodies = _bodies(results)
+    texts = _passage_texts(results)
+    highlight, anchor = _highlighter(weights), _highlighter(typed)
     matched = set()
-    highlight = _highlighter(weights)
     for version in results:
-        version.body = bodies[version.content_hash]
-        version.passage = _passage_from_markdown(version.body, highlight) or _passage(
-            version.summary, highlight
+        version.passage = _passage(texts[version.content_hash], highlight, anchor) or _passage(
+            version.summary, highlight, anchor
         )
         matched.update(term for term, hit in zip(typed, version.matches, strict=True) if hit)
     return results, matched
 
 
-# Approved bodies by their version's content fingerprint (content_hash covers
-# the body, so a key always names the same text): for passages, read from the
-# database once per process, not with every search. Article text only, never
-# anything typed.
-_approved_bodies = FragmentCache(max_entries=512)
+# Approved bodies as the words a reader sees, by their version's content
+# fingerprint (content_hash covers the body, so a key always names the same
+# text): for passages, read from the database and cleaned of Markdown once
+# per process, not with every search. Article text only, never anything typed.
+_approved_texts = FragmentCache(max_entries=512)
 
 
-def _bodies(versions):
-    """{content_hash: body} for ``versions``; one query for those not kept yet."""
-    bodies = {}
+def _passage_texts(versions):
+    """{content_hash: the body as plain text} for ``versions``; one query for those not kept."""
+    texts = {}
     for version in versions:
-        body = _approved_bodies.get(version.content_hash)
-        if body is not None:
-            bodies[version.content_hash] = body
-    missing = [version.pk for version in versions if version.content_hash not in bodies]
+        text = _approved_texts.get(version.content_hash)
+        if text is not None:
+            texts[version.content_hash] = text
+    missing = [version.pk for version in versions if version.content_hash not in texts]
     if missing:
         rows = ArticleVersion.objects.filter(pk__in=missing).values_list("content_hash", "body")
         for fingerprint, body in rows:
-            bodies[fingerprint] = body
-            _approved_bodies.set(fingerprint, body)
-    return bodies
+            texts[fingerprint] = plain_text(body)
+            _approved_texts.set(fingerprint, texts[fingerprint])
+    return texts
 
 
 # ---- SQLite: the lexicon and the articles' words, kept per set of live versions ----
@@ -419,10 +418,11 @@ def _python_results(weights, corpus):
         key=lambda version: (-scores[version.id], version.title),
     )
     highlight = _highlighter(weights)
+    anchor = _highlighter([term for term, weight in weights.items() if weight == 1.0])
     for version in results:
         document = documents[version.id]
-        version.passage = _passage(document.passage_text, highlight) or _passage(
-            document.summary_text, highlight
+        version.passage = _passage(document.passage_text, highlight, anchor) or _passage(
+            document.summary_text, highlight, anchor
         )
     return results, {term for term in weights if stem(term) in matched_stems}
 
@@ -432,39 +432,30 @@ def _python_results(weights, corpus):
 PASSAGE_BEFORE, PASSAGE_AFTER = 80, 170
 
 
-def _highlighter(weights):
-    """A pattern for the words searched for, and the other forms of each."""
-    stems = sorted({stem(term) for term in weights if len(term) > 2}, key=len, reverse=True)
+def _highlighter(terms):
+    """A pattern for ``terms`` (words searched for), and the other forms of each."""
+    stems = sorted({stem(term) for term in terms if len(term) > 2}, key=len, reverse=True)
     if not stems:
         return None
     return re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
 
 
-def _passage_from_markdown(markdown_text, highlight):
-    """``_passage`` of an article body, cleaning only the part around the match."""
-    first = highlight.search(markdown_text) if highlight else None
-    if first is None:
-        return ""
-    start = max(0, first.start() - 2 * PASSAGE_BEFORE)
-    end = first.end() + 2 * PASSAGE_AFTER
-    # Cut at line breaks where possible, so Markdown at a line's start is seen.
-    start = markdown_text.rfind("\n", 0, start) + 1 if start else 0
-    text = plain_text(markdown_text[start:end])
-    passage = _passage(text, highlight)
-    if passage and start > 0 and not passage.startswith("…"):
-        passage = mark_safe("… " + passage)  # noqa: S308  # already escaped  # nosec
-    return passage
-
-
-def _passage(text, highlight):
+def _passage(text, highlight, anchor=None):
     """About 250 characters of ``text`` around its first match, with matches marked.
+
+    The window is centred on the first word the visitor typed (``anchor``)
+    where the text has one, else on the first word a synonym added: a search
+    for "detox" shows where the article says detox, though "withdrawal"
+    comes earlier.
 
     Python rather than ts_headline on PostgreSQL too: ts_headline parses each
     whole article again, about a millisecond a result; this is a regular
     expression over text already fetched. Every piece of article text is
     escaped before ``<mark>`` is added, so the text cannot inject markup.
     """
-    first = highlight.search(text) if highlight else None
+    first = (anchor.search(text) if anchor else None) or (
+        highlight.search(text) if highlight else None
+    )
     if first is None:
         return ""
     start = text.rfind(" ", 0, max(0, first.start() - PASSAGE_BEFORE)) + 1

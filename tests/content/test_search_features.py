@@ -185,6 +185,19 @@ def test_a_search_takes_few_queries(naloxone_article, synonyms):
         assert (len(correct), len(misspelt)) == (3, 4)
 
 
+def test_the_passage_shows_the_word_typed_before_a_synonym(client, synonyms, make_article):
+    filler = "Sleep, food and water matter in the first days. " * 12
+    make_article(
+        title="Care in the first week", slug="first-week",
+        body=f"## Early days\n\nWithdrawal starts within a day.[^1] {filler}\n\n"
+        "## Where\n\nA medical detox unit watches vital signs around the clock.\n",
+    )  # fmt: skip
+    html = client.get("/search/", {"q": "detox"}).content.decode()
+    passage = re.search(r'<p class="search-passage">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>detox</mark> unit watches" in passage
+    assert passage.startswith("… ")  # the window moved past the earlier synonym match
+
+
 def test_passages_are_made_only_for_the_results_shown(make_article):
     for n in range(23):
         make_article(
