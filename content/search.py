@@ -9,11 +9,13 @@ two more only when a word found nothing and a spelling correction is tried:
    an editor's change counts at once, on every app server, with no cache to
    clear.
 2. Spelling: each significant word that matched nothing, and is neither a
-   synonym nor a word of a live article (the lexicon, ``SearchWord``), is
-   matched against the lexicon; a close match replaces it, a looser one is offered as "Did you
-   mean". PostgreSQL uses pg_trgm similarity with a GIN trigram index;
-   SQLite uses Python's difflib against the same lexicon, read once per
-   change of the set of live versions.
+   synonym, nor a word of a live article (the lexicon, ``SearchWord``), nor a
+   common English word (``content.english_words``: "shaking" is not a
+   misspelling of "sharing"), is matched against the lexicon; a close match
+   replaces it, a looser one is offered as "Did you mean". PostgreSQL uses
+   pg_trgm similarity with a GIN trigram index; SQLite uses Python's difflib
+   against the same lexicon, read once per change of the set of live
+   versions.
 3. Ranking: PostgreSQL full-text search with the english configuration
    (stop words and stemming), OR across the significant words, ranked with
    the title (A) above the summary and key points (B) above the body (C),
@@ -35,6 +37,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from content.english_words import is_common_english
 from content.fragments import FragmentCache
 from content.models import (
     LISTING_DEFERRED_FIELDS,
@@ -102,6 +105,8 @@ def run_search(query, *, correct_spelling=True):
         and token not in synonyms
         and token not in in_phrases
         and token not in matched
+        # A real word the articles do not use is not a misspelling of one they do.
+        and not is_common_english(token)
     ]
     if not candidates:
         return outcome

@@ -50,6 +50,14 @@ def remove_synonyms(apps, synonyms):
         SearchSynonym.objects.filter(term__in=terms, meaning=meaning).delete()
 
 
+def seeding(synonyms):
+    """A RunPython operation that adds ``synonyms`` and, reversed, removes them (for later lists)."""
+    return migrations.RunPython(
+        lambda apps, schema_editor: add_synonyms(apps, synonyms),
+        lambda apps, schema_editor: remove_synonyms(apps, synonyms),
+    )
+
+
 def seed(apps, schema_editor):
     add_synonyms(apps, SYNONYMS)
 

@@ -89,4 +89,11 @@ QUERIES = [
     ("junkie", ADDICTION),
     ("clean", "aftercare-and-relapse-prevention"),
     ("12 step", "aftercare-and-relapse-prevention"),
+    # Migration 0016: real words that were "corrected" into other words the
+    # articles use ("shaking" into "sharing") before common English words
+    # were left as typed.
+    ("shaking", WITHDRAWAL),
+    ("the shakes and can't sleep", WITHDRAWAL),
+    ("tremors", WITHDRAWAL),
+    ("tough withdrawal", WITHDRAWAL),
 ]

@@ -91,6 +91,23 @@ def test_a_doubtful_spelling_is_only_offered_when_little_was_found(client, nalox
     assert 'Did you mean: <a href="/search/?q=hard">hard</a>' in html
 
 
+def test_a_real_word_the_articles_lack_is_never_corrected_into_one_they_use(make_article):
+    make_article(
+        title="Withdrawal, day by day", slug="withdrawal-days",
+        body="## Days\n\nWithdrawal is hard, though a plan helps; some were tied "
+        "to a routine, and later it eased.[^1]\n",
+    )  # fmt: skip
+    tough = run_search("tough withdrawal")
+    assert tough.corrected == "" and tough.suggestion == ""
+    assert [v.slug for v in tough.results] == ["withdrawal-days"]
+    # One edit from "tied" (was corrected), two from "later" (was offered).
+    for word in ("tired", "lawyer"):
+        outcome = run_search(word)
+        assert (outcome.corrected, outcome.suggestion, outcome.results) == ("", "", [])
+    # A word English does not know is still corrected.
+    assert run_search("withdrawl").corrected == "withdrawal"
+
+
 def test_edit_distance_counts_a_swap_once():
     assert edit_distance("fentynal", "fentanyl") == 2
     assert edit_distance("withdrawl", "withdrawal") == 1
