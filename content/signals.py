@@ -28,7 +28,9 @@ from content.models import (
     Citation,
     Person,
     Review,
+    SearchDocument,
     SearchSynonym,
+    SearchWord,
     SitePage,
     Topic,
 )
@@ -209,8 +211,10 @@ def forget_linked_pages(sender, instance, action, model, pk_set, **kwargs):
     bump(tags)
 
 
-# Shown on no kept page: synonyms shape search results, which are never kept.
-NOT_ON_ANY_PAGE = (SearchSynonym,)
+# Shown on no kept page: they shape search results, which are never kept. (A
+# version's words and vector are derived from it, written and deleted with
+# its publication, which bumps the pages it is on.)
+NOT_ON_ANY_PAGE = (SearchSynonym, SearchWord, SearchDocument)
 
 
 def connect_page_invalidation():
