@@ -24,9 +24,7 @@ COMMON_WORD_FREQUENCY = 100
 def common_english_words():
     """The set of common English words, lower case; read once per process (about 47,000)."""
     frequencies = SpellChecker(language="en", distance=1).word_frequency
-    return frozenset(
-        word for word, count in frequencies.items() if count >= COMMON_WORD_FREQUENCY
-    )
+    return frozenset(word for word, count in frequencies.items() if count >= COMMON_WORD_FREQUENCY)
 
 
 def is_common_english(word):
