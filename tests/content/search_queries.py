@@ -96,4 +96,13 @@ QUERIES = [
     ("the shakes and can't sleep", WITHDRAWAL),
     ("tremors", WITHDRAWAL),
     ("tough withdrawal", WITHDRAWAL),
+    # Migration 0017: drug names and family words that found nothing, or not
+    # the article a reader needed, before.
+    ("opiate withdrawal", WITHDRAWAL),
+    ("opiate addiction", ADDICTION),
+    ("hydrocodone addiction", ADDICTION),
+    ("benzos", MOUD),
+    ("tapering", MOUD),
+    ("teenager drug use", FAMILY),
+    ("my teen is using", FAMILY),
 ]

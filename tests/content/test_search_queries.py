@@ -16,6 +16,7 @@ SEEDS = [
         "0012_seed_search_synonyms",
         "0014_more_search_synonyms",
         "0016_withdrawal_symptom_synonyms",
+        "0017_drug_name_and_family_synonyms",
     )
 ]
 
@@ -48,3 +49,25 @@ def test_the_list_is_long_and_varied():
 def test_query_finds_its_article_in_the_top_three(demo_site, db, query, slug):
     top = [version.slug for version in run_search(query).results[:3]]
     assert slug in top, f"{query!r} -> {top}"
+
+
+SEEDED_TERMS = sorted(
+    {term for seed in SEEDS for terms in seed.SYNONYMS.values() for term in terms}
+)
+
+
+@pytest.mark.parametrize("term", SEEDED_TERMS)
+def test_every_seeded_synonym_leads_to_an_article(demo_site, db, term):
+    """A synonym whose meaning the articles never use leaves a search that
+    found nothing finding nothing still."""
+    assert run_search(term, correct_spelling=False).results, term
+
+
+SEEDED_MEANINGS = sorted({meaning for seed in SEEDS for meaning in seed.SYNONYMS})
+
+
+@pytest.mark.parametrize("meaning", SEEDED_MEANINGS)
+def test_every_seeded_meaning_is_in_the_articles(demo_site, db, meaning):
+    """What a synonym stands for must be words the articles use, or the
+    synonym leads only where the term's own words already did."""
+    assert run_search(meaning, correct_spelling=False).results, meaning
