@@ -978,7 +978,8 @@ class SearchSynonym(models.Model):
         unique=True,
         help_text=_(
             "A brand name, slang word, abbreviation or short phrase, for example "
-            "“narcan” or “cold turkey”. Stored in lower case."
+            "“narcan” or “cold turkey”. Stored in lower case. Other endings of its "
+            "words count too: “rehab” also stands for “rehabs”."
         ),
     )
     meaning = models.CharField(

@@ -127,11 +127,40 @@ _synonym_maps = FragmentCache(max_entries=4)
 
 
 def _synonyms():
-    """{term: meaning} for every synonym editors have entered."""
+    """Every synonym editors have entered, looked up by term or by another form of it."""
     found = _synonym_rows.rows()
     return _synonym_maps.get_or_render(
-        found.key, lambda: {synonym.term: synonym.meaning for synonym in found.objects}
+        found.key, lambda: Synonyms({synonym.term: synonym.meaning for synonym in found.objects})
     )
+
+
+def _form(phrase):
+    return " ".join(stem(word) for word in phrase.split(" "))
+
+
+class Synonyms:
+    """{term: meaning}, where a term also stands for its other forms.
+
+    An editor who enters "rehab" or "suboxone" means "rehabs" and "suboxon"
+    too: a phrase is looked up as typed, then by the stem of each word
+    (content.search_words.stem). An exact term wins over another's form.
+    """
+
+    def __init__(self, meanings):
+        self.meanings = meanings
+        self.by_form = {}
+        for term, meaning in sorted(meanings.items()):
+            self.by_form.setdefault(_form(term), meaning)
+
+    def get(self, phrase):
+        meaning = self.meanings.get(phrase)
+        return meaning if meaning is not None else self.by_form.get(_form(phrase))
+
+    def __contains__(self, phrase):
+        return self.get(phrase) is not None
+
+    def __iter__(self):
+        return iter(self.meanings)
 
 
 def _results(tokens, synonyms, corpus):
@@ -172,7 +201,8 @@ def _spelling(candidates, synonyms, corpus):
     closest by edit distance (a swap of two letters counts once) wins. A
     word of five or six letters is corrected within one edit, a longer one
     within two; a looser match, within one edit in three letters, is only
-    suggested (a short word has too many neighbours to guess).
+    suggested (a short word has too many neighbours to guess), as is the
+    whole word when one of five letters or more is the start of one.
     """
     if corpus is None:
         proposals = _postgres_spelling(candidates)
@@ -189,6 +219,11 @@ def _spelling(candidates, synonyms, corpus):
             corrections[word] = best
         elif distance <= len(word) // 3:
             suggestions[word] = best
+        elif len(word) >= MIN_CORRECTED_LENGTH and (
+            completions := [option for option in options if option.startswith(word)]
+        ):
+            # A word cut short ("subox", "nalox"): offered whole, the likeliest first.
+            suggestions[word] = completions[0]
     return corrections, suggestions
 
 

@@ -105,4 +105,10 @@ QUERIES = [
     ("tapering", MOUD),
     ("teenager drug use", FAMILY),
     ("my teen is using", FAMILY),
+    ("rehabilitation", RESIDENTIAL),
+    ("in patient rehab", RESIDENTIAL),
+    # Another form of a synonym's term, which found nothing before terms
+    # were matched by their stems too.
+    ("suboxon", MOUD),
+    ("rehabs near me", RESIDENTIAL),
 ]

@@ -60,6 +60,15 @@ def test_a_synonym_an_editor_adds_counts_at_once(client, naloxone_article):
     assert "0 results" in client.get("/search/", {"q": "nosespray"}).content.decode()
 
 
+def test_a_synonym_stands_for_other_forms_of_its_term(naloxone_article):
+    SearchSynonym.objects.create(term="rescue pack", meaning="naloxone")
+    SearchSynonym.objects.create(term="packs", meaning="first aid")
+    for query in ("rescue pack", "rescue packs", "Rescue Packs"):
+        assert [version.slug for version in run_search(query).results] == ["naloxone"], query
+    # A term entered as it is typed wins over another term's form.
+    assert run_search("packs").results == []
+
+
 def test_synonyms_are_stored_lower_case_and_unique(synonyms):
     synonym = SearchSynonym(term="  Zimhi  Spray ", meaning=" NALOXONE ")
     synonym.full_clean()
@@ -89,6 +98,14 @@ def test_a_doubtful_spelling_is_only_offered_when_little_was_found(client, nalox
     html = client.get("/search/", {"q": "harf"}).content.decode()
     assert "0 results" in html
     assert 'Did you mean: <a href="/search/?q=hard">hard</a>' in html
+
+
+def test_a_word_cut_short_is_offered_whole(client, naloxone_article):
+    html = client.get("/search/", {"q": "nalox"}).content.decode()
+    assert "0 results" in html
+    assert 'Did you mean: <a href="/search/?q=naloxone">naloxone</a>' in html
+    # Too short to guess from.
+    assert run_search("nalo").suggestion == ""
 
 
 def test_a_real_word_the_articles_lack_is_never_corrected_into_one_they_use(make_article):
