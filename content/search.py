@@ -30,6 +30,7 @@ import difflib
 import functools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
@@ -79,13 +80,27 @@ def clean_query(query):
     return _CONTROL_CHARACTERS.sub(" ", query or "").strip()
 
 
+# Letters with dots between them: "O.D.", "I.O.P.".
+_DOTTED_ABBREVIATION = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")
+
+
+def _searchable(text):
+    """``text`` as the articles spell it: accents dropped ("heroína" is searched
+    as "heroina", then corrected like any misspelling), dotted abbreviations
+    joined ("O.D." as "OD", a synonym of overdose)."""
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    return _DOTTED_ABBREVIATION.sub(lambda match: match.group().replace(".", ""), text)
+
+
 def search_articles(query):
     """Live versions matching ``query``, best first (at most ``MAX_RESULTS``)."""
     return run_search(query).results
 
 
 def run_search(query, *, correct_spelling=True):
-    tokens = words(clean_query(query))
+    tokens = words(_searchable(clean_query(query)))
     if not tokens:
         return SearchOutcome()
     synonyms = _synonyms()

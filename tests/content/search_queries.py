@@ -111,4 +111,9 @@ QUERIES = [
     # were matched by their stems too.
     ("suboxon", MOUD),
     ("rehabs near me", RESIDENTIAL),
+    # Searched as the articles spell them: dotted abbreviations joined, and
+    # accents dropped (a Spanish spelling is then corrected).
+    ("O.D.", OVERDOSE),
+    ("heroína", ADDICTION),
+    ("metadona", MOUD),
 ]

@@ -100,6 +100,17 @@ def test_a_doubtful_spelling_is_only_offered_when_little_was_found(client, nalox
     assert 'Did you mean: <a href="/search/?q=hard">hard</a>' in html
 
 
+def test_accents_and_dotted_abbreviations_are_searched_as_the_articles_spell_them(
+    synonyms, naloxone_article
+):
+    for query in ("Nalóxone", "NALOXÓNE", "O.D.", "o.d", "what to do after an O.D."):
+        outcome = run_search(query)
+        assert [version.slug for version in outcome.results] == ["naloxone"], query
+        assert outcome.corrected == "", query
+    # Typed without its accent, a foreign spelling is corrected like any other.
+    assert run_search("naloxóna").corrected == "naloxone"
+
+
 def test_a_word_cut_short_is_offered_whole(client, naloxone_article):
     html = client.get("/search/", {"q": "nalox"}).content.decode()
     assert "0 results" in html
