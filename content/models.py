@@ -681,6 +681,7 @@ class CitationSnapshot:
 # What a list of articles never shows: loading it for every row would be waste.
 LISTING_DEFERRED_FIELDS = (
     "key_points", "body", "body_html", "when_to_get_help", "help_html", "toc", "citations",
+    "advice_overridden",
 )  # fmt: skip
 
 
