@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -28,10 +29,10 @@ from content.models import (
 from content.search import MAX_QUERY_LENGTH, clean_query, run_search
 from content.services import article_preview_version
 from content.structured_data import article_json_ld
-from content.templatetags.content_tags import json_ld
+from content.templatetags.content_tags import json_ld, search_results
 from wellness_site.admin_site import staff_page
 from wellness_site.compiled_queries import CompiledQuery, From, run_together
-from wellness_site.kept_pages import render_kept
+from wellness_site.kept_pages import render_framed, render_kept
 
 ARTICLES_PER_PAGE = 10
 
@@ -413,22 +414,44 @@ def person_detail(request, slug):
 def search(request):
     """The search page. With a query it is private to the visitor: never
     stored by our page cache, a proxy or a browser, never indexed, and the
-    terms appear in no log (the access logs drop query strings)."""
+    terms appear in no log (the access logs drop query strings).
+
+    The page around what was typed and found is the same for every search
+    in the same state (results or none, a correction, a suggestion, how
+    many): it is rendered once and kept (``render_framed``); the query, the
+    correction and the results are put in on each request and never kept.
+    """
     query = clean_query(request.GET.get("q", ""))
-    context = {"query": query, "max_length": MAX_QUERY_LENGTH}
-    if len(query) > MAX_QUERY_LENGTH:
-        context["error"] = _(
-            "That search is too long. Try a few words, for example “withdrawal symptoms”."
-        )
-    elif query:
-        outcome = run_search(query, correct_spelling="exact" not in request.GET)
-        context["outcome"] = outcome
-        context["results"] = outcome.results
-        if not outcome.results:
-            context["topics"] = _published_topics()
-    else:
-        context["topics"] = _published_topics()
-    response = render(request, "content/search.html", context)
+    error = len(query) > MAX_QUERY_LENGTH
+    outcome = (
+        run_search(query, correct_spelling="exact" not in request.GET)
+        if query and not error
+        else None
+    )
+    results = outcome.results if outcome else []
+    # Topics to browse: on the empty page, and when nothing was found.
+    topics = None if results or error else _published_topic_rows.rows(now=timezone.now())
+    context = {
+        "max_length": MAX_QUERY_LENGTH,
+        "result_count": len(results),
+        "error": error
+        and _("That search is too long. Try a few words, for example “withdrawal symptoms”."),
+    }
+    slots = {
+        "query": query,
+        "query_url": urlencode(query),
+        "corrected": outcome.corrected if outcome else "",
+        "suggestion": outcome.suggestion if outcome else "",
+        "suggestion_url": urlencode(outcome.suggestion) if outcome else "",
+        "results_html": search_results(results),
+    }
+    response = render_framed(
+        request,
+        "content/search.html",
+        inputs=(error, len(results), topics),
+        context=lambda: {**context, "topics": topics.objects if topics else []},
+        slots=slots,
+    )
     if query:
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"

@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from content.fragments import fragments
-from wellness_site.kept_pages import kept_pages
+from wellness_site.kept_pages import kept_frames, kept_pages
 
 # The Chromium fixtures (browser, site, open_page), for every folder's browser tests.
 pytest_plugins = ["tests.browser_fixtures"]
@@ -57,11 +57,13 @@ def _fresh_cache():
         caches[alias].clear()
     fragments.clear()  # rendered parts kept in this process (content.fragments)
     kept_pages.clear()  # and whole pages (wellness_site.kept_pages)
+    kept_frames.clear()  # and the frames around what a page is asked for
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
     fragments.clear()
     kept_pages.clear()
+    kept_frames.clear()
 
 
 @pytest.fixture

@@ -23,7 +23,13 @@ the CSRF token, so a page that starts to depend on the visitor or on an
 unlisted query is made afresh every time instead of being shown to the
 wrong person or going stale. Kept per process, in memory, in a bounded LRU:
 no other server, cache or log sees a page, and no page is made from what a
-visitor typed (search is never kept).
+visitor typed.
+
+A page with parts made for each request (the search page: what the visitor
+typed and what it found) is kept as a frame (``render_framed``): rendered
+once with a marker in place of each such part, and each request's values
+put where the markers were. What the visitor typed is never in a key or in
+what is kept.
 """
 
 from contextlib import ExitStack, contextmanager
@@ -34,6 +40,7 @@ from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.cache import set_response_etag
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 from center.page_data import credential_rows
@@ -45,6 +52,9 @@ from content.fragments import FragmentCache, fragments
 MAX_PAGES = 256
 
 kept_pages = FragmentCache(max_entries=MAX_PAGES)
+# Frames (render_framed), apart, so that they never push a page out: the
+# search page has one for each number of results in each state.
+kept_frames = FragmentCache(max_entries=128)
 
 
 def page_key(request, template_name, inputs):
@@ -126,3 +136,75 @@ def render_kept(request, template_name, *, inputs, context):
         set_response_etag(response)
         kept_pages.set(key, (response.content, response["ETag"]))
     return response
+
+
+# A slot's marker in a frame: private-use characters, which no template,
+# translation or stored text holds, around the slot's name.
+_MARK = "\ue001"
+# A marker is kept whole by autoescaping; one a filter changed (urlencode,
+# truncation) would show as one of these, and the page is then not kept.
+_MARK_ALTERED = (_MARK, "%EE%80%81", "&#57345;", "&#xe001;")
+
+
+def _marker(name):
+    return f"{_MARK}{name}{_MARK}"
+
+
+def _frame_pieces(html, names):
+    """``html`` cut at the slots' markers: [text, name, text, name, ..., text], or None."""
+    pieces, rest = [], html
+    while True:
+        cut = rest.find(_MARK)
+        if cut == -1:
+            pieces.append(rest)
+            break
+        end = rest.find(_MARK, cut + 1)
+        name = rest[cut + 1 : end] if end != -1 else None
+        if name not in names:
+            return None
+        pieces += [rest[:cut], name]
+        rest = rest[end + 1 :]
+    if any(marker in piece for piece in pieces[::2] for marker in _MARK_ALTERED):
+        return None
+    return pieces
+
+
+def render_framed(request, template_name, *, inputs, context, slots):
+    """``render(request, template_name, {**context(), **slots})``, the page around ``slots`` kept.
+
+    ``slots`` are the values made for this request (what a visitor typed,
+    what it found), each output by the template as ``{{ name }}`` would
+    output it: escaped, unless it is safe HTML. The page is rendered once
+    with a marker in each slot's place and kept, keyed as ``render_kept``
+    keys a page by ``inputs``, and by which slots are empty (``{% if %}``
+    may test them); on each request the slots' values are put in the
+    markers' places. A slot must only be output, never filtered or
+    compared: pass a value a filter would make (``urlencode``) as a slot
+    of its own. A template that alters a marker is rendered afresh every
+    time, never kept.
+
+    No slot's value is ever part of a key or of what is kept, and a value is
+    put in by position, never searched for: whatever a visitor types shows
+    as text, exactly as the template would show it.
+    """
+    filled = frozenset(name for name, value in slots.items() if value)
+    # fragments_disabled() (tests) turns this off too.
+    key = page_key(request, template_name, (*inputs, filled)) if fragments.enabled else None
+    if key is None:
+        return render(request, template_name, {**context(), **slots})
+    pieces = kept_frames.get(key)
+    if pieces is None:
+        frame = {name: _marker(name) if name in filled else value for name, value in slots.items()}
+        reads = _Reads()
+        with reads.watching():
+            response = render(request, template_name, {**context(), **frame})
+        pieces = _frame_pieces(response.content.decode(response.charset), filled)
+        if pieces is None:
+            return render(request, template_name, {**context(), **slots})
+        if _may_keep(request, response, reads):
+            kept_frames.set(key, pieces)
+    parts = [
+        conditional_escape(slots[piece]) if number % 2 else piece
+        for number, piece in enumerate(pieces)
+    ]
+    return HttpResponse("".join(parts))

@@ -133,6 +133,11 @@ def search_result(version):
     return mark_safe(head + passage + tail)  # noqa: S308  # nosec
 
 
+def search_results(versions):
+    """The search results' cards, each on a line of its own, as the page lists them."""
+    return mark_safe("".join(f"\n{search_result(version)}" for version in versions))  # noqa: S308  # nosec
+
+
 def _search_result_parts(version):
     html = render_to_string(
         "includes/search_result.html", {"article": version, "passage_slot": _PASSAGE_SLOT}

@@ -9,6 +9,7 @@ something outside its key were kept.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -21,7 +22,7 @@ from content.fragments import fragments_disabled
 from content.models import ArticleVersion, CenterProfile, Topic
 from tests.auth import sign_in
 from tests.queries import together
-from wellness_site.kept_pages import kept_pages, render_kept
+from wellness_site.kept_pages import kept_frames, kept_pages, render_framed, render_kept
 
 
 @pytest.fixture
@@ -203,16 +204,74 @@ def test_an_edited_center_profile_shows_on_every_kept_page(client, kept_urls, no
         assert "Harbor Light Recovery" in _html(client, url).split("</header>", 1)[0], url
 
 
-def test_search_results_and_staff_previews_are_never_kept(
-    client, kept_urls, editor, no_page_cache
-):
-    _html(client, "/search/?q=withdrawal")
-    _html(client, "/search/?q=withdrawal")
-    assert len(kept_pages) == 0
+def _kept_text():
+    """Everything kept pages and frames hold, as one string."""
+    return repr([*kept_pages._entries.values(), *kept_frames._entries.values()])
+
+
+def test_staff_previews_are_never_kept(client, kept_urls, editor, no_page_cache):
     version = _version(kept_urls["article"])
     sign_in(client, editor)
     _html(client, f"/preview/articles/{version.article_id}/")
+    _html(client, f"/preview/articles/{version.article_id}/")
     assert len(kept_pages) == 0
+
+
+# What the search page is asked for, in each of its states: results, a
+# correction, a suggestion, nothing found, too long, empty, and text that
+# must show as text (markup, quotes, ampersands, the frame's own marker).
+SEARCHES = [
+    {"q": "withdrawal"},
+    {"q": "heroin withdrawal"},
+    {"q": "withdrawl symptoms"},
+    {"q": "withdrawl", "exact": "1"},
+    {"q": "nalox"},
+    {"q": "zebrafish"},
+    {"q": "x" * 201},
+    {},
+    {"q": ""},
+    {"q": '<script>alert("x")</script> & methadone'},
+    {"q": "fentanyl \ue001query\ue001 \ue001results_html\ue001"},
+    {"q": "naloxone ' \" < > &amp; %20"},
+]
+
+
+def test_the_search_page_is_what_a_fresh_render_shows(client, demo_data, no_page_cache):
+    with fragments_disabled():
+        fresh = [_html(client, "/search/?" + urlencode(params)) for params in SEARCHES]
+    assert len(kept_pages) == 0
+    for _round in range(2):  # the frames made, then reused
+        for params, expected in zip(SEARCHES, fresh, strict=True):
+            assert _html(client, "/search/?" + urlencode(params)) == expected, params
+    assert 0 < len(kept_frames) < len(SEARCHES)
+    assert len(kept_pages) == 0
+
+
+def test_the_search_page_keeps_its_frame_and_never_what_was_typed_or_found(
+    client, demo_data, no_page_cache
+):
+    first = client.get("/search/", {"q": "methadone clinic"})
+    assert first.templates, "the first search renders the page around the results"
+    again = client.get("/search/", {"q": "suboxone dose"})
+    assert again.templates == [], "another search reuses it"
+    html = again.content.decode()
+    assert "Search results for “suboxone dose”" in html
+    assert 'value="suboxone dose"' in html
+    assert "methadone clinic" not in html
+    kept = _kept_text()
+    for typed in ("methadone clinic", "suboxone dose", "methadone", "suboxone", "<mark>"):
+        assert typed not in kept
+    assert first["Cache-Control"] == again["Cache-Control"] == "private, no-store"
+    assert again["X-Robots-Tag"] == "noindex"
+
+
+def test_a_search_whose_page_changed_gets_the_new_page(client, demo_data, no_page_cache):
+    assert "0 results" in _html(client, "/search/?q=zebrafish")
+    topic = Topic.objects.order_by("order").first()
+    topic.name = "Withdrawal, week by week"
+    topic.save()
+    # Nothing found: the page lists the topics, read on this request.
+    assert "Withdrawal, week by week" in _html(client, "/search/?q=zebrafish")
 
 
 @pytest.fixture
@@ -256,3 +315,54 @@ def test_a_render_that_used_the_csrf_token_or_the_session_is_never_kept(page_req
         context=lambda: {"topics": [], "seen": page_request.session.get("seen")},
     )
     assert len(kept_pages) == 0
+
+
+@pytest.fixture
+def framed_templates(settings):
+    """Two small templates: one shows its slot as it is, one changes it with a filter."""
+    engine = dict(settings.TEMPLATES[0])
+    options = dict(engine["OPTIONS"])
+    options["loaders"] = [
+        (
+            "django.template.loaders.locmem.Loader",
+            {
+                "plain.html": "<h1>{{ query }}</h1>{% if query %}<p>{{ query }}</p>{% endif %}",
+                "filtered.html": "<h1>{{ query|upper }}</h1>",
+                "visitor.html": "<h1>{{ query }}</h1><p>{{ request.session.name }}</p>",
+            },
+        )
+    ]
+    engine.update(APP_DIRS=False, OPTIONS=options)
+    settings.TEMPLATES = [engine]
+
+
+def _framed(request, template_name, query):
+    return render_framed(
+        request, template_name, inputs=(), context=lambda: {}, slots={"query": query}
+    ).content.decode()
+
+
+def test_a_framed_page_shows_each_slot_escaped_in_every_place(page_request, framed_templates):
+    assert _framed(page_request, "plain.html", "a & b") == "<h1>a &amp; b</h1><p>a &amp; b</p>"
+    typed = '<b>"x"</b> \ue001query\ue001'
+    assert _framed(page_request, "plain.html", typed) == (
+        "<h1>&lt;b&gt;&quot;x&quot;&lt;/b&gt; \ue001query\ue001</h1>"
+        "<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt; \ue001query\ue001</p>"
+    )
+    # An empty slot is a page of its own: the {% if %} saw it empty.
+    assert _framed(page_request, "plain.html", "") == "<h1></h1>"
+    assert len(kept_frames) == 2
+
+
+def test_a_frame_whose_template_changed_a_slot_is_never_kept(page_request, framed_templates):
+    assert _framed(page_request, "filtered.html", "naloxone") == "<h1>NALOXONE</h1>"
+    assert _framed(page_request, "filtered.html", "methadone") == "<h1>METHADONE</h1>"
+    assert len(kept_frames) == 0
+
+
+def test_a_frame_that_read_the_session_is_shown_but_never_kept(page_request, framed_templates):
+    page_request.session["name"] = "Sam"
+    assert _framed(page_request, "visitor.html", "naloxone") == "<h1>naloxone</h1><p>Sam</p>"
+    page_request.session["name"] = "Alex"
+    assert _framed(page_request, "visitor.html", "naloxone") == "<h1>naloxone</h1><p>Alex</p>"
+    assert len(kept_frames) == 0
