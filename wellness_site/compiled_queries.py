@@ -128,7 +128,11 @@ class _Statement:
         """What to run on this connection: EXECUTE of the prepared statement, or the SQL."""
         if self.statement is None or not settings.DATABASE_PREPARED_STATEMENTS:
             return self.sql
-        # Looked up after ensure_connection(): connecting starts a new session.
+        # Looked up after the health check and ensure_connection(): a
+        # connection the server ended (a restart) is replaced first, and
+        # connecting starts a new session with nothing prepared. Checked only
+        # after that, the old session's statements would be run on the new one.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
         prepared = _prepared.setdefault(connection, {})
         ready = prepared.get(self.statement)

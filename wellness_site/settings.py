@@ -157,6 +157,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that looks at the socket instead of
+    # sending SELECT 1 before each request's first query (its docstring says why).
+    DATABASES["default"]["ENGINE"] = "wellness_site.db.postgresql"
 # On PostgreSQL, the public pages' queries are prepared once per database
 # session (wellness_site/compiled_queries.py). Off for a pooler in
 # transaction mode, which hands each transaction a different session.

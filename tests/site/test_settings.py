@@ -148,7 +148,7 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
     engine, name, max_age, checks = _database_settings(
         DATABASE_URL="postgres://user:pw@db.internal:5432/wellness"
     )
-    assert (engine, name) == ("django.db.backends.postgresql", "wellness")
+    assert (engine, name) == ("wellness_site.db.postgresql", "wellness")
     assert (max_age, checks) == ("600", "True")
 
 
