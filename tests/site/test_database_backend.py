@@ -41,14 +41,7 @@ class _NoStatements:
 
 
 def _other_connection():
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=connection.settings_dict["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
+    other = psycopg2.connect(**connection.get_connection_params())
     other.autocommit = True
     return other
 

@@ -3,8 +3,8 @@
 With ``CONN_HEALTH_CHECKS`` on, Django checks a reused connection before a
 request's first query by sending ``SELECT 1`` and waiting for the answer. A
 public page runs one statement (``compiled_queries.run_together``), so that
-check was half of the page's round trips to the database, and a fifth of the
-database's work for it.
+check was half of the page's round trips to the database, and about a tenth
+of the database's work for it.
 
 A server that ends a connection (a restart, a failover, an administrator
 terminating it, a crash) writes to it before closing it, or the kernel
